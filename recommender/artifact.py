@@ -1,0 +1,161 @@
+"""Save/load of the one model file: schema version, signature check, atomic write.
+
+Layout: a magic line, a JSON header line (schema version, metadata, HMAC-SHA256 signature),
+then the joblib payload. The header is read and the signature verified *before* anything is
+unpickled: pickle runs code, so an unsigned or tampered file is never loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from .errors import ArtifactError, IncompatibleArtifactError
+
+__all__ = ["SCHEMA_VERSION", "LoadedArtifact", "load_artifact", "read_header", "resolve_key", "save_artifact"]
+
+# 1: first version (blocks text/tags/genres/cast + numeric + popularity, HMAC-signed)
+SCHEMA_VERSION = 1
+MAGIC = b"KDRAMA-MODEL\n"
+KEY_ENV = "KDRAMA_ARTIFACT_KEY"
+
+
+@dataclass
+class LoadedArtifact:
+    model: Any
+    meta: dict[str, Any]
+
+
+def key_path(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".key")
+
+
+def resolve_key(path: str | Path, key: bytes | str | None = None, create: bool = False) -> bytes:
+    """The signing key: explicit, else $KDRAMA_ARTIFACT_KEY, else a key file beside the model."""
+    if key:
+        return key.encode() if isinstance(key, str) else key
+    env = os.environ.get(KEY_ENV, "")
+    if env:
+        return env.encode()
+    file = key_path(path)
+    if file.exists():
+        return file.read_bytes().strip()
+    if not create:
+        raise ArtifactError(f"{path}: no signing key (set ${KEY_ENV} or keep {file.name} beside the model); retrain to make one")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(secrets.token_hex(32).encode())
+    return file.read_bytes().strip()
+
+
+def _sign(key: bytes, header: bytes, payload: bytes) -> str:
+    mac = hmac.new(key, header, hashlib.sha256)
+    mac.update(b"\n")
+    mac.update(payload)
+    return mac.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    import sklearn
+
+    from . import __version__
+
+    return {"package_version": __version__, "sklearn_version": sklearn.__version__}
+
+
+def save_artifact(model, path: str | Path, key: bytes | str | None = None, **meta: Any) -> dict[str, Any]:
+    """Write the model atomically (temp file, fsync, os.replace); returns the metadata written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    signing_key = resolve_key(path, key, create=True)
+    now = datetime.now(timezone.utc)
+    fingerprint = meta.pop("fingerprint", "")
+    header_meta = {
+        "schema_version": SCHEMA_VERSION,
+        "model_version": now.strftime("%Y%m%dT%H%M%S.%fZ") + (f"-{fingerprint[:8]}" if fingerprint else ""),
+        "trained_at": now.isoformat(timespec="seconds"),
+        "fingerprint": fingerprint,
+        "n_shows": len(model.shows_),
+        "n_reviews": int(model.n_reviews_),
+        "vocabulary": int(len(model.terms_)),
+        "n_tags": int(len(model.tag_names_)),
+        **_versions(),
+        **meta,
+    }
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer, compress=3)
+    payload = buffer.getvalue()
+    header = json.dumps(header_meta, sort_keys=True).encode()
+    signature = _sign(signing_key, header, payload)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(MAGIC)
+            handle.write(json.dumps({"meta": header_meta, "signature": signature}, sort_keys=True).encode() + b"\n")
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        os.fsync(dir_fd)
+        os.close(dir_fd)
+    except OSError:
+        pass
+    return header_meta
+
+
+def read_header(path: str | Path) -> tuple[dict[str, Any], str, bytes]:
+    """(metadata, signature, payload) without unpickling anything."""
+    path = Path(path)
+    if not path.exists():
+        raise ArtifactError(f"{path}: no model file; run `kdrama train` (or `python train.py`) first")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"{path}: cannot read model file ({exc.strerror})") from None
+    if not data.startswith(MAGIC):
+        raise ArtifactError(f"{path}: not a kdrama model file (bad magic header); retrain it")
+    rest = data[len(MAGIC):]
+    line, sep, payload = rest.partition(b"\n")
+    try:
+        header = json.loads(line)
+        meta, signature = header["meta"], header["signature"]
+        version = meta["schema_version"]
+    except (ValueError, KeyError, TypeError):
+        raise ArtifactError(f"{path}: corrupt model header; retrain it") from None
+    if version != SCHEMA_VERSION:
+        raise IncompatibleArtifactError(
+            f"{path}: model schema version {version}, this engine reads version {SCHEMA_VERSION}; retrain with `kdrama train`"
+        )
+    return meta, signature, payload
+
+
+def load_artifact(path: str | Path, key: bytes | str | None = None) -> LoadedArtifact:
+    """Verify, then unpickle. Raises IncompatibleArtifactError or ArtifactError (corrupt, tampered)."""
+    meta, signature, payload = read_header(path)
+    signing_key = resolve_key(path, key)
+    header = json.dumps(meta, sort_keys=True).encode()
+    if not hmac.compare_digest(_sign(signing_key, header, payload), str(signature)):
+        raise ArtifactError(f"{path}: signature does not verify (file corrupt, tampered with, or signed with another key); refusing to load it")
+    try:
+        model = joblib.load(io.BytesIO(payload))
+    except Exception as exc:  # a signed file that still fails is corrupt in a way we cannot fix
+        raise ArtifactError(f"{path}: model payload unreadable ({type(exc).__name__}); retrain it") from None
+    model.meta_ = meta
+    return LoadedArtifact(model=model, meta=meta)

@@ -1,0 +1,10 @@
+"""Subcommands registered by the modules they drive, so cli.py stays one screen of parsing.
+
+Each entry is ``register(subparsers)``; it adds one or more subcommands.
+"""
+
+from __future__ import annotations
+
+from . import evaluation, importers
+
+REGISTRARS: list = [importers.register, evaluation.register]

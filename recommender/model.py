@@ -1,0 +1,327 @@
+"""The Recommender: fit(shows, reviews) -> self; similar(seed, ...); recommend(like=..., ...).
+
+Scores are a weighted sum of per-signal cosines, computed as one sparse product against the
+stacked blocks (never an N x N matrix). Filters apply before the top-k cut, so k results come
+back whenever k shows pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize
+
+from .catalog import Review, Show
+from .errors import NotFittedError
+from .features import BlendConfig, build_features, numeric_similarity
+from .filters import Filters
+from .titles import Catalog, franchise_key
+from .tropes import tag_text
+
+__all__ = ["Page", "Recommendation", "Recommender"]
+
+SPARSE_BLOCKS = ("text", "tags", "genres", "cast")
+
+
+@dataclass
+class Recommendation:
+    show_id: str
+    title: str
+    year: int | None
+    episodes: int | None
+    episode_minutes: int | None
+    total_minutes: int | None
+    network: str
+    score: float
+    reasons: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Page:
+    """One page of results, the seeds they were computed from, and how many shows passed."""
+
+    results: list[Recommendation]
+    total: int
+    seeds: list[Show]
+
+
+class Recommender:
+    """A "more like this" model over a catalog of shows and their reviews."""
+
+    def __init__(self, config: BlendConfig | None = None):
+        self.config = config
+
+    # ---- fitting -------------------------------------------------------------------------
+    def fit(self, shows: Sequence[Show], reviews: Iterable[Review] = (), progress=None) -> "Recommender":
+        config = self.config or BlendConfig()
+        shows = list(shows)
+        if not shows:
+            raise ValueError("cannot fit on an empty catalog")
+        known = {s.show_id for s in shows}
+        reviews = [r for r in reviews if r.show_id in known]
+        features = build_features(shows, reviews, config, progress)
+        self.config_ = config
+        self.shows_ = shows
+        self.catalog_ = Catalog(shows)
+        self.index_ = {s.show_id: i for i, s in enumerate(shows)}
+        self.features_ = features
+        self.n_reviews_ = len(reviews)
+        self.review_counts_ = np.bincount([self.index_[r.show_id] for r in reviews], minlength=len(shows))
+        self.terms_ = features.text_vectorizer.get_feature_names_out()
+        self.tag_names_ = [n.split("=", 1)[1] for n in features.tag_vectorizer.get_feature_names_out()]
+        self.franchise_ = np.array([franchise_key(s.title) for s in shows])
+        self._stack()
+        return self
+
+    def _stack(self) -> None:
+        """Stack the sparse blocks side by side; a query is one product with this matrix."""
+        blocks = self.features_.blocks
+        self.offsets_ = {}
+        start = 0
+        for name in SPARSE_BLOCKS:
+            self.offsets_[name] = (start, start + blocks[name].shape[1])
+            start += blocks[name].shape[1]
+        self.stacked_ = sp.hstack([blocks[n] for n in SPARSE_BLOCKS], format="csr", dtype=np.float32)
+        # the transpose in CSR lets a sparse query touch only the columns it uses
+        self.stacked_t_ = self.stacked_.T.tocsr()
+        self.filters_ = Filters(self.shows_, self.features_.show_tags)
+
+    def _check(self) -> None:
+        if not hasattr(self, "stacked_"):
+            raise NotFittedError("this Recommender is not fitted yet: call fit(shows, reviews) or Recommender.load(path)")
+
+    # ---- public queries ---------------------------------------------------------------------
+    def resolve(self, query: str) -> Show:
+        """The show meant by an id, title, alias or Hangul title (raises UnknownShowError)."""
+        self._check()
+        return self.catalog_.resolve(query)
+
+    def tags_of(self, show_id: str) -> tuple[str, ...]:
+        return self.features_.show_tags[self.index_[show_id]]
+
+    def similar(self, seed: str, k: int = 10, **options) -> list[Recommendation]:
+        """Shows most like ``seed`` (an id or any title form). See ``recommend`` for options."""
+        return self.recommend(like=[seed], k=k, **options).results
+
+    def recommend(
+        self,
+        like: Sequence[str] = (),
+        unlike: Sequence[str] = (),
+        text: str = "",
+        exclude: Sequence[str] = (),
+        k: int = 10,
+        offset: int = 0,
+        max_episodes: int | None = None,
+        max_minutes: int | None = None,
+        weekend: bool = False,
+        min_year: int | None = None,
+        max_year: int | None = None,
+        network: str | Sequence[str] | None = None,
+        genres: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        exclude_tags: Sequence[str] = (),
+        mmr: float | None = None,
+    ) -> Page:
+        """Shows like all of ``like``, unlike ``unlike``, matching ``text``; filtered and paged.
+
+        ``mmr`` in (0, 1] re-ranks for diversity (1.0 = pure relevance); None keeps pure relevance.
+        """
+        self._check()
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        if offset < 0:
+            raise ValueError(f"offset must be 0 or more, got {offset}")
+        seeds = [self.resolve(s) for s in like]
+        unliked = [self.resolve(s) for s in unlike]
+        if not seeds and not (text or "").strip():
+            raise ValueError("give at least one show you like or a text describing what you want")
+        seed_rows = [self.index_[s.show_id] for s in seeds]
+        scores, query, numeric = self._scores(seed_rows, [self.index_[s.show_id] for s in unliked], text)
+
+        limit = self.config_.weekend_minutes if weekend else None
+        if max_minutes is not None:
+            limit = max_minutes if limit is None else min(limit, max_minutes)
+        mask = self.filters_.mask(
+            max_episodes=max_episodes, max_minutes=limit, min_year=min_year, max_year=max_year,
+            network=network, genres=genres, tags=tags, exclude_tags=exclude_tags,
+        )
+        banned = seed_rows + [self.index_[s.show_id] for s in unliked]
+        banned += [self.index_[self.resolve(s).show_id] for s in exclude]
+        mask[banned] = False
+        if self.config_.dedupe_franchise and seed_rows:
+            # a "Season 2" of the seed is not a discovery
+            mask &= ~np.isin(self.franchise_, self.franchise_[seed_rows])
+        total_passing = int(mask.sum())
+        order = self._rank(scores, mask, offset + k, query, mmr)
+        page = order[offset: offset + k]
+        results = [self._result(i, scores[i], seed_rows, query, numeric) for i in page]
+        total = total_passing - self._franchise_dupes(scores, mask) if self.config_.dedupe_franchise else total_passing
+        return Page(results=results, total=total, seeds=seeds)
+
+    # ---- internals ------------------------------------------------------------------------
+    def _text_query(self, text: str) -> np.ndarray:
+        """Free text -> a row in the stacked space (text and tag blocks)."""
+        row = np.zeros(self.stacked_.shape[1], dtype=np.float32)
+        words = self.features_.text_vectorizer.transform([text])
+        start, end = self.offsets_["text"]
+        row[start:end] = normalize(words).toarray()[0]
+        found = {f"tag={slug}": 1.0 for slug in tag_text(text)}
+        if found:
+            tags = self.features_.tag_idf.transform(self.features_.tag_vectorizer.transform([found]))
+            start, end = self.offsets_["tags"]
+            row[start:end] = normalize(tags).toarray()[0]
+        return row
+
+    def _weights_row(self) -> np.ndarray:
+        weights = np.zeros(self.stacked_.shape[1], dtype=np.float32)
+        for name, (start, end) in self.offsets_.items():
+            weights[start:end] = self.config_.weights.get(name, 0.0)
+        return weights
+
+    def _scores(self, like: list[int], unlike: list[int], text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Blended score of every show, the (unweighted) query row, and the numeric closeness."""
+        n_cols = self.stacked_.shape[1]
+        query = np.zeros(n_cols, dtype=np.float32)
+        if like:
+            query += np.asarray(self.stacked_[like].mean(axis=0)).ravel()
+        if text and text.strip():
+            query += self._text_query(text)
+        if unlike:
+            query -= 0.5 * np.asarray(self.stacked_[unlike].mean(axis=0)).ravel()
+        weighted = query * self._weights_row()
+        nonzero = np.flatnonzero(weighted)
+        # only the query's own columns are touched: cost follows the seed, not the vocabulary
+        scores = np.asarray(weighted[nonzero] @ self.stacked_t_[nonzero]).ravel().astype(np.float64)
+        weights = self.config_.weights
+        numeric = None
+        if like and weights.get("numeric"):
+            numeric = np.mean([numeric_similarity(self.features_.numeric, i, self.config_.year_scale) for i in like], axis=0)
+            scores += weights["numeric"] * numeric
+        if weights.get("popularity"):
+            scores += weights["popularity"] * self.features_.numeric["popularity"]
+        return scores, query, numeric
+
+    def _rank(self, scores: np.ndarray, mask: np.ndarray, need: int, query: np.ndarray, mmr: float | None) -> list[int]:
+        candidates = np.flatnonzero(mask)
+        if len(candidates) == 0:
+            return []
+        # dedupe and MMR can drop or reorder candidates: rank a generous head, then widen if short
+        head = min(len(candidates), max(need * 3 + 20, 100) if (mmr or self.config_.dedupe_franchise) else need)
+        while True:
+            chosen = self._top(candidates, scores, head)
+            if self.config_.dedupe_franchise:
+                chosen = self._dedupe(chosen)
+            if mmr is not None and 0 < mmr < 1:
+                chosen = self._mmr(chosen, scores, mmr, need)
+            if len(chosen) >= need or head >= len(candidates):
+                return chosen
+            head = min(len(candidates), head * 4)
+
+    @staticmethod
+    def _top(candidates: np.ndarray, scores: np.ndarray, head: int) -> list[int]:
+        values = scores[candidates]
+        if head < len(candidates):
+            part = np.argpartition(-values, head - 1)[:head]
+            candidates, values = candidates[part], values[part]
+        # ties broken by catalog position: the same query always gives the same order
+        order = np.lexsort((candidates, -values))
+        return candidates[order].tolist()
+
+    def _dedupe(self, ranked: list[int]) -> list[int]:
+        seen: set[str] = set()
+        kept = []
+        for i in ranked:
+            key = self.franchise_[i]
+            if key not in seen:
+                seen.add(key)
+                kept.append(i)
+        return kept
+
+    def _franchise_dupes(self, scores: np.ndarray, mask: np.ndarray) -> int:
+        keys = self.franchise_[mask]
+        return int(len(keys) - len(np.unique(keys)))
+
+    def _mmr(self, ranked: list[int], scores: np.ndarray, lam: float, need: int) -> list[int]:
+        """Maximal marginal relevance: trade relevance against similarity to what is already picked."""
+        pool = ranked[: max(need * 3, 30)]
+        vectors = self.stacked_[pool]
+        similarity = (vectors @ vectors.T).toarray() / max(sum(self.config_.weights.get(n, 0) > 0 for n in SPARSE_BLOCKS), 1)
+        relevance = scores[pool]
+        picked: list[int] = []
+        left = list(range(len(pool)))
+        while left and len(picked) < need:
+            if picked:
+                penalty = similarity[np.ix_(left, picked)].max(axis=1)
+            else:
+                penalty = np.zeros(len(left))
+            value = lam * relevance[left] - (1 - lam) * penalty
+            best = left[int(np.argmax(value))]
+            picked.append(best)
+            left.remove(best)
+        return [pool[i] for i in picked] + ranked[len(pool):]
+
+    def _result(self, i: int, score: float, seed_rows: list[int], query: np.ndarray, numeric) -> Recommendation:
+        show = self.shows_[i]
+        return Recommendation(
+            show_id=show.show_id, title=show.title, year=show.year, episodes=show.episodes,
+            episode_minutes=show.episode_minutes, total_minutes=show.total_minutes,
+            network=show.network, score=round(float(score), 6), reasons=self._reasons(i, seed_rows, query, numeric),
+        )
+
+    def _reasons(self, i: int, seed_rows: list[int], query: np.ndarray, numeric) -> dict[str, Any]:
+        row = self.stacked_[i]
+        cols, values = row.indices, row.data
+        weights = self.config_.weights
+        components = {}
+        for name, (start, end) in self.offsets_.items():
+            inside = (cols >= start) & (cols < end)
+            components[name] = round(float(weights.get(name, 0.0) * (query[cols[inside]] @ values[inside])), 6)
+        if numeric is not None:
+            components["numeric"] = round(float(weights["numeric"] * numeric[i]), 6)
+        if weights.get("popularity"):
+            components["popularity"] = round(float(weights["popularity"] * self.features_.numeric["popularity"][i]), 6)
+        return {
+            "shared_tags": self._shared_tags(i, seed_rows, query),
+            "shared_terms": self._shared_terms(cols, values, query),
+            "shared_cast": self._shared_cast(i, seed_rows),
+            "components": components,
+        }
+
+    def _shared_tags(self, i: int, seed_rows: list[int], query: np.ndarray, n: int = 6) -> list[str]:
+        mine = self.features_.show_tags[i]
+        if seed_rows:
+            wanted = set().union(*(self.features_.show_tags[s] for s in seed_rows))
+        else:
+            start, end = self.offsets_["tags"]
+            wanted = {self.tag_names_[j] for j in np.flatnonzero(query[start:end] > 0)}
+        return [t for t in mine if t in wanted][:n]
+
+    def _shared_terms(self, cols: np.ndarray, values: np.ndarray, query: np.ndarray, n: int = 6) -> list[str]:
+        start, end = self.offsets_["text"]
+        inside = (cols >= start) & (cols < end)
+        cols, overlap = cols[inside], values[inside] * query[cols[inside]]
+        top = [j for j in np.lexsort((cols, -overlap))[:n] if overlap[j] > 0]
+        return [str(self.terms_[cols[j] - start]) for j in top]
+
+    def _shared_cast(self, i: int, seed_rows: list[int]) -> list[str]:
+        wanted = {c.casefold() for s in seed_rows for c in self.shows_[s].cast}
+        return [c for c in self.shows_[i].cast if c.casefold() in wanted]
+
+    # ---- persistence ------------------------------------------------------------------------
+    def save(self, path, **meta) -> None:
+        from .artifact import save_artifact
+
+        self._check()
+        save_artifact(self, path, **meta)
+
+    @classmethod
+    def load(cls, path, key: bytes | None = None) -> "Recommender":
+        from .artifact import load_artifact
+
+        return load_artifact(path, key=key).model

@@ -1,0 +1,144 @@
+"""ModelHolder: the model a process serves, swapped whole under a lock.
+
+A request takes one ``ServedModel`` (model + metadata) from ``get()`` and uses it to the end,
+so a swap in the middle of a request never mixes two models. ``reload()`` only replaces the
+model once the new file has loaded and verified; a bad file leaves the old model serving.
+``maybe_reload()`` is cheap (a ``stat``) so every worker process can call it per request and
+pick up a file written by ``kdrama train`` or by another worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from recommender.artifact import load_artifact, read_header
+from recommender.errors import ArtifactError
+from recommender.model import Recommender
+
+__all__ = ["ModelHolder", "ServedModel"]
+
+log = logging.getLogger(__name__)
+
+Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): os.replace always changes the inode
+
+
+@dataclass(frozen=True)
+class ServedModel:
+    """One consistent snapshot: a fitted model and the metadata of the file it came from."""
+
+    model: Recommender
+    meta: dict[str, Any] = field(default_factory=dict)
+    stamp: Stamp | None = None
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("model_version", "unknown"))
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _check_model(model: Any, source: str) -> None:
+    if not isinstance(model, Recommender) or not hasattr(model, "stacked_"):
+        raise ArtifactError(f"{source}: does not hold a fitted Recommender; retrain it")
+
+
+class ModelHolder:
+    def __init__(self, path: str | Path, key: bytes | str | None = None, check_interval: float = 1.0):
+        self.path = Path(path)
+        self.key = key
+        self.check_interval = check_interval
+        self._current: ServedModel | None = None
+        # writers (reload, swap) take the lock; readers just read _current, one reference
+        self._lock = threading.Lock()
+        self._next_check = 0.0
+        self._failed: Stamp | None = None  # a file that failed to load is not retried until it changes
+
+    # ---- reading ---------------------------------------------------------------------------
+    def get(self) -> ServedModel:
+        current = self._current
+        if current is None:
+            raise ArtifactError(f"{self.path}: no model loaded yet; call load() first")
+        return current
+
+    @property
+    def loaded(self) -> bool:
+        return self._current is not None
+
+    # ---- replacing --------------------------------------------------------------------------
+    def load(self) -> ServedModel:
+        """Load the configured file; raises ArtifactError (the old model, if any, stays)."""
+        return self.reload()
+
+    def reload(self) -> ServedModel:
+        """Verify and load the file, then swap it in. On failure the old model keeps serving."""
+        with self._lock:
+            return self._reload_locked()
+
+    def _reload_locked(self) -> ServedModel:
+        stamp = _stamp(self.path)  # taken before reading: a file replaced meanwhile is noticed next time
+        try:
+            loaded = load_artifact(self.path, key=self.key)
+            _check_model(loaded.model, str(self.path))
+        except ArtifactError:
+            self._failed = stamp
+            raise
+        self._failed = None
+        self._current = ServedModel(loaded.model, dict(loaded.meta), stamp)
+        return self._current
+
+    def swap(self, model: Recommender, meta: dict[str, Any] | None = None) -> ServedModel | None:
+        """Serve ``model`` (fitted in memory) from now on; returns the snapshot it replaced, if any."""
+        _check_model(model, "swap()")
+        meta = dict(meta if meta is not None else getattr(model, "meta_", {}))
+        with self._lock:
+            previous = self._current
+            # keep the file's stamp: the unchanged file must not undo this swap on the next check
+            self._current = ServedModel(model, meta, previous.stamp if previous else None)
+        return previous
+
+    def maybe_reload(self, now: float | None = None) -> bool:
+        """Reload if the file changed since it was loaded; True when a new model went live.
+
+        Never raises: a missing or broken file is logged and the current model keeps serving.
+        """
+        now = time.monotonic() if now is None else now
+        if now < self._next_check:
+            return False
+        self._next_check = now + self.check_interval
+        stamp = _stamp(self.path)
+        current = self._current
+        if stamp is None or stamp == self._failed or (current is not None and stamp == current.stamp):
+            return False
+        if not self._lock.acquire(blocking=False):
+            return False  # another thread is replacing it right now
+        try:
+            if current is not None and self._same_version(current):
+                self._current = ServedModel(current.model, current.meta, stamp)  # touched, not retrained
+                return False
+            served = self._reload_locked()
+        except ArtifactError as exc:
+            log.warning("kept model %s: %s", current.version if current else "(none)", exc)
+            return False
+        finally:
+            self._lock.release()
+        log.info("now serving model %s from %s", served.version, self.path)
+        return True
+
+    def _same_version(self, current: ServedModel) -> bool:
+        try:
+            meta, _, _ = read_header(self.path)
+        except ArtifactError:
+            return False
+        return bool(meta.get("model_version")) and meta.get("model_version") == current.meta.get("model_version")

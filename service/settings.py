@@ -1,0 +1,49 @@
+"""Service settings, read from the environment with the prefix ``KDRAMA_``.
+
+    KDRAMA_MODEL_PATH=models/model.joblib KDRAMA_WEEKEND_MINUTES=600 kdrama serve
+
+List settings take a comma-separated string or a JSON list:
+``KDRAMA_CORS_ORIGINS=http://localhost:3000,https://example.org``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["MAX_K", "Settings"]
+
+MAX_K = 100  # the documented ceiling for k; settings may only lower it
+
+
+def _as_list(value: Any) -> Any:
+    """'a, b' or '["a", "b"]' -> ['a', 'b']; lists pass through."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        return json.loads(text)
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KDRAMA_", extra="ignore")
+
+    model_path: Path = Field(Path("models/model.joblib"), description="the signed model artifact to serve")
+    shows_path: Path = Field(Path("data/shows.csv"), description="catalog used when retraining")
+    reviews_paths: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [Path("data/reviews.jsonl")], description="review files used when retraining"
+    )
+    db_path: Path = Field(Path("models/reviews.sqlite3"), description="SQLite store for submitted reviews")
+    weekend_minutes: int = Field(720, ge=1, le=100_000, description="total runtime that counts as a weekend")
+    api_token: SecretStr | None = Field(None, description="bearer token for write/admin endpoints; unset = none allowed")
+    max_k: int = Field(MAX_K, ge=1, le=MAX_K, description="largest k a caller may ask for")
+    max_review_chars: int = Field(10_000, ge=1, description="longest review text accepted")
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="origins allowed by CORS; empty = same-origin only")
+    auto_reload: bool = Field(True, description="each worker picks up a new model file without a restart")
+
+    _split_lists = field_validator("reviews_paths", "cors_origins", mode="before")(_as_list)

@@ -1,0 +1,80 @@
+"""The model file: round trip, corrupt file, wrong schema version, tampering, atomic write."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from recommender import Recommender
+from recommender.artifact import MAGIC, SCHEMA_VERSION, load_artifact, read_header
+from recommender.errors import ArtifactError, IncompatibleArtifactError
+
+
+def test_round_trip(tiny_model_path):
+    loaded = load_artifact(tiny_model_path)
+    assert loaded.meta["schema_version"] == SCHEMA_VERSION
+    assert loaded.meta["n_shows"] == 6 and loaded.meta["n_reviews"] == 6
+    for key in ("package_version", "sklearn_version", "trained_at", "fingerprint", "model_version", "vocabulary"):
+        assert loaded.meta[key]
+    model = Recommender.load(tiny_model_path)
+    assert [r.show_id for r in model.similar("c1", k=2)] == [r.show_id for r in loaded.model.similar("c1", k=2)]
+    assert not list(tiny_model_path.parent.glob("*.part")), "no temp file is left behind"
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ArtifactError, match="no model file; run `kdrama train`"):
+        load_artifact(tmp_path / "nothing.joblib")
+
+
+def test_corrupt_file(tiny_model_path):
+    tiny_model_path.write_bytes(b"garbage, not a model")
+    with pytest.raises(ArtifactError, match="not a kdrama model file"):
+        load_artifact(tiny_model_path)
+
+
+def test_truncated_file_fails_the_signature(tiny_model_path):
+    data = tiny_model_path.read_bytes()
+    tiny_model_path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ArtifactError, match="signature does not verify"):
+        load_artifact(tiny_model_path)
+
+
+def test_tampered_payload_is_never_unpickled(tiny_model_path, monkeypatch):
+    data = bytearray(tiny_model_path.read_bytes())
+    data[-10] ^= 0xFF
+    tiny_model_path.write_bytes(bytes(data))
+    import joblib
+
+    monkeypatch.setattr(joblib, "load", lambda *a, **k: pytest.fail("unpickled a tampered file"))
+    with pytest.raises(ArtifactError, match="signature does not verify"):
+        load_artifact(tiny_model_path)
+
+
+def test_wrong_key_is_refused(tiny_model_path):
+    with pytest.raises(ArtifactError, match="signature does not verify"):
+        load_artifact(tiny_model_path, key=b"another key")
+
+
+def test_other_schema_version(tiny_model_path):
+    data = tiny_model_path.read_bytes()
+    line, _, payload = data[len(MAGIC):].partition(b"\n")
+    header = json.loads(line)
+    header["meta"]["schema_version"] = SCHEMA_VERSION + 1
+    tiny_model_path.write_bytes(MAGIC + json.dumps(header).encode() + b"\n" + payload)
+    with pytest.raises(IncompatibleArtifactError, match=f"schema version {SCHEMA_VERSION + 1}.*retrain"):
+        load_artifact(tiny_model_path)
+
+
+def test_failed_write_keeps_the_old_file(tiny_model_path, tiny_model, monkeypatch):
+    before = tiny_model_path.read_bytes()
+    import recommender.artifact as artifact
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(artifact.joblib, "dump", boom)
+    with pytest.raises(OSError):
+        tiny_model.save(tiny_model_path)
+    assert tiny_model_path.read_bytes() == before
+    assert read_header(tiny_model_path)[0]["n_shows"] == 6
