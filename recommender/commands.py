@@ -8,3 +8,4 @@ from __future__ import annotations
 from . import evaluation, importers
 
 REGISTRARS: list = [importers.register, evaluation.register]
+REGISTRARS.append(__import__("service.cli", fromlist=["register"]).register)  # `kdrama serve`

@@ -9,6 +9,7 @@ Rows that cannot be mapped are reported with file and line and skipped.
 from __future__ import annotations
 
 import ast
+import html
 import csv
 import json
 import re
@@ -103,7 +104,7 @@ def import_mdl(titles: Path, reviews: Path | None, out: Path, country: str | Non
             continue
         kept.add(row["mdl_id"])
         shows.append({
-            "show_id": row["mdl_id"], "title": row["title"], "year": row.get("year", ""),
+            "show_id": row["mdl_id"], "title": html.unescape(row["title"]), "year": row.get("year", ""),
             # MDL writes 0 for "not known yet" (upcoming shows): that is unknown, not zero
             "episodes": _positive(row.get("episodes", "")), "episode_minutes": _positive(row.get("duration_min", "")),
             "network": row.get("original_network", ""), "genres": _split(row.get("genres", "")),

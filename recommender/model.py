@@ -1,8 +1,9 @@
 """The Recommender: fit(shows, reviews) -> self; similar(seed, ...); recommend(like=..., ...).
 
-Scores are a weighted sum of per-signal cosines, computed as one sparse product against the
-stacked blocks (never an N x N matrix). Filters apply before the top-k cut, so k results come
-back whenever k shows pass.
+Scores are a weighted sum of per-signal similarities: one sparse product against the stacked
+sparse blocks (never an N x N matrix), plus O(N) numpy for the rest (two narrow dense LSA
+products, a sparse row of review mentions, length/year closeness and two priors). Filters
+apply before the top-k cut, so k results come back whenever k shows pass.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from .tropes import tag_text
 
 __all__ = ["Page", "Recommendation", "Recommender"]
 
-SPARSE_BLOCKS = ("text", "tags", "genres", "cast")
+SPARSE_BLOCKS = ("text", "synopsis", "tags", "genres", "cast")
+# signals scored outside the sparse product: dense LSA rows, review mentions, closeness, priors
+EXTRA_SIGNALS = ("text_lsa", "tags_lsa", "mentions", "numeric", "year", "popularity", "rating")
 
 
 @dataclass
@@ -142,7 +145,7 @@ class Recommender:
         if not seeds and not (text or "").strip():
             raise ValueError("give at least one show you like or a text describing what you want")
         seed_rows = [self.index_[s.show_id] for s in seeds]
-        scores, query, numeric = self._scores(seed_rows, [self.index_[s.show_id] for s in unliked], text)
+        scores, query, extras = self._scores(seed_rows, [self.index_[s.show_id] for s in unliked], text)
 
         limit = self.config_.weekend_minutes if weekend else None
         if max_minutes is not None:
@@ -160,7 +163,7 @@ class Recommender:
         total_passing = int(mask.sum())
         order = self._rank(scores, mask, offset + k, query, mmr)
         page = order[offset: offset + k]
-        results = [self._result(i, scores[i], seed_rows, query, numeric) for i in page]
+        results = [self._result(i, scores[i], seed_rows, query, extras) for i in page]
         total = total_passing - self._franchise_dupes(scores, mask) if self.config_.dedupe_franchise else total_passing
         return Page(results=results, total=total, seeds=seeds)
 
@@ -171,6 +174,10 @@ class Recommender:
         words = self.features_.text_vectorizer.transform([text])
         start, end = self.offsets_["text"]
         row[start:end] = normalize(words).toarray()[0]
+        synopsis_vectorizer = self.features_.synopsis_vectorizer
+        if synopsis_vectorizer is not None:
+            start, end = self.offsets_["synopsis"]
+            row[start:end] = normalize(synopsis_vectorizer.transform([text])).toarray()[0]
         found = {f"tag={slug}": 1.0 for slug in tag_text(text)}
         if found:
             tags = self.features_.tag_idf.transform(self.features_.tag_vectorizer.transform([found]))
@@ -184,8 +191,8 @@ class Recommender:
             weights[start:end] = self.config_.weights.get(name, 0.0)
         return weights
 
-    def _scores(self, like: list[int], unlike: list[int], text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Blended score of every show, the (unweighted) query row, and the numeric closeness."""
+    def _scores(self, like: list[int], unlike: list[int], text: str) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """Blended score of every show, the (unweighted) query row, and the weighted extra signals."""
         n_cols = self.stacked_.shape[1]
         query = np.zeros(n_cols, dtype=np.float32)
         if like:
@@ -198,14 +205,30 @@ class Recommender:
         nonzero = np.flatnonzero(weighted)
         # only the query's own columns are touched: cost follows the seed, not the vocabulary
         scores = np.asarray(weighted[nonzero] @ self.stacked_t_[nonzero]).ravel().astype(np.float64)
-        weights = self.config_.weights
-        numeric = None
-        if like and weights.get("numeric"):
-            numeric = np.mean([numeric_similarity(self.features_.numeric, i, self.config_.year_scale) for i in like], axis=0)
-            scores += weights["numeric"] * numeric
-        if weights.get("popularity"):
-            scores += weights["popularity"] * self.features_.numeric["popularity"]
-        return scores, query, numeric
+        extras = self._extra_signals(like, unlike)
+        for values in extras.values():
+            scores += values
+        return scores, query, extras
+
+    def _extra_signals(self, like: list[int], unlike: list[int]) -> dict[str, np.ndarray]:
+        """Each weighted signal outside the sparse product, as one value per show."""
+        weights, features, out = self.config_.weights, self.features_, {}
+        for name, rows in features.dense.items():
+            if weights.get(name) and like:
+                target = rows[like].mean(axis=0)
+                if unlike:
+                    target = target - 0.5 * rows[unlike].mean(axis=0)
+                out[name] = weights[name] * (rows @ target).astype(np.float64)
+        if weights.get("mentions") and like and features.mentions is not None and features.mentions.nnz:
+            out["mentions"] = weights["mentions"] * np.asarray(features.mentions[like].mean(axis=0)).ravel()
+        for name, keys in (("numeric", ("log_episodes", "log_total")), ("year", ("year",))):
+            if weights.get(name) and like:
+                closeness = [numeric_similarity(features.numeric, i, self.config_.year_scale, keys) for i in like]
+                out[name] = weights[name] * np.mean(closeness, axis=0)
+        for name in ("popularity", "rating"):
+            if weights.get(name) and name in features.numeric:
+                out[name] = weights[name] * features.numeric[name]
+        return out
 
     def _rank(self, scores: np.ndarray, mask: np.ndarray, need: int, query: np.ndarray, mmr: float | None) -> list[int]:
         candidates = np.flatnonzero(mask)
@@ -266,15 +289,15 @@ class Recommender:
             left.remove(best)
         return [pool[i] for i in picked] + ranked[len(pool):]
 
-    def _result(self, i: int, score: float, seed_rows: list[int], query: np.ndarray, numeric) -> Recommendation:
+    def _result(self, i: int, score: float, seed_rows: list[int], query: np.ndarray, extras) -> Recommendation:
         show = self.shows_[i]
         return Recommendation(
             show_id=show.show_id, title=show.title, year=show.year, episodes=show.episodes,
             episode_minutes=show.episode_minutes, total_minutes=show.total_minutes,
-            network=show.network, score=round(float(score), 6), reasons=self._reasons(i, seed_rows, query, numeric),
+            network=show.network, score=round(float(score), 6), reasons=self._reasons(i, seed_rows, query, extras),
         )
 
-    def _reasons(self, i: int, seed_rows: list[int], query: np.ndarray, numeric) -> dict[str, Any]:
+    def _reasons(self, i: int, seed_rows: list[int], query: np.ndarray, extras: dict[str, np.ndarray]) -> dict[str, Any]:
         row = self.stacked_[i]
         cols, values = row.indices, row.data
         weights = self.config_.weights
@@ -282,10 +305,8 @@ class Recommender:
         for name, (start, end) in self.offsets_.items():
             inside = (cols >= start) & (cols < end)
             components[name] = round(float(weights.get(name, 0.0) * (query[cols[inside]] @ values[inside])), 6)
-        if numeric is not None:
-            components["numeric"] = round(float(weights["numeric"] * numeric[i]), 6)
-        if weights.get("popularity"):
-            components["popularity"] = round(float(weights["popularity"] * self.features_.numeric["popularity"][i]), 6)
+        for name, values_ in extras.items():
+            components[name] = round(float(values_[i]), 6)
         return {
             "shared_tags": self._shared_tags(i, seed_rows, query),
             "shared_terms": self._shared_terms(cols, values, query),

@@ -1,0 +1,90 @@
+"""The app factory. Nothing is loaded or configured at import time.
+
+    create_app(Settings(model_path="models/model.joblib"))   # tests, embedding
+    uvicorn.run("service.app:factory", factory=True)          # `kdrama serve`; settings from KDRAMA_*
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from recommender import __version__
+from recommender.errors import KdramaError, UnknownShowError
+
+from .holder import ModelHolder
+from .routes import ROUTERS
+from .schemas import ErrorResponse
+from .settings import Settings
+
+__all__ = ["create_app", "factory"]
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+"More like this" for K-dramas, with filters for what fits a weekend.
+
+Every show parameter takes an id, a title, an alias or the Hangul title. An unknown show is a
+404 whose body lists `suggestions`; an invalid parameter is a 422 that names it.
+"""
+
+
+def create_app(settings: Settings | None = None, holder: ModelHolder | None = None) -> FastAPI:
+    """A new app serving ``settings.model_path`` (or the given holder's model)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        served_by = holder or ModelHolder(settings.model_path)
+        if not served_by.loaded:
+            served = served_by.load()  # a missing or unverifiable file stops startup here, with its reason
+            log.info("serving model %s (%d shows) from %s", served.version, len(served.model.shows_), settings.model_path)
+        app.state.holder = served_by
+        yield
+
+    app = FastAPI(title="kdrama", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    _add_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["*"])
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def factory() -> FastAPI:
+    """For uvicorn's ``--factory``: settings from the environment, in every worker process."""
+    return create_app(Settings())
+
+
+# ---- errors -------------------------------------------------------------------------------------
+def _add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(UnknownShowError, _unknown_show)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(KdramaError, _engine_refused)
+    app.add_exception_handler(ValueError, _engine_refused)
+
+
+async def _unknown_show(request: Request, exc: UnknownShowError) -> JSONResponse:
+    body = ErrorResponse(detail=str(exc), suggestions=exc.suggestions, query=exc.query)
+    return JSONResponse(status_code=404, content=body.model_dump())
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # FastAPI's default echoes each bad input back; that can be NaN (not JSON) or megabytes long
+    issues = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"), "type": e.get("type", "value_error")}
+              for e in exc.errors()]
+    return JSONResponse(status_code=422, content={"detail": issues})
+
+
+async def _engine_refused(request: Request, exc: Exception) -> JSONResponse:
+    # the engine's messages name the parameter and say what was expected ("offset must be 0 or more")
+    where = "body" if request.method == "POST" else "query"
+    return JSONResponse(status_code=422, content={"detail": [{"loc": [where], "msg": str(exc), "type": "value_error"}]})

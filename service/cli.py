@@ -1,0 +1,44 @@
+"""`kdrama serve`: run the HTTP service under uvicorn.
+
+Registered in ``recommender.commands``; this module imports nothing heavy until the command runs,
+so `kdrama --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["register"]
+
+
+def register(sub) -> None:
+    p = sub.add_parser("serve", help="serve 'more like this' over HTTP (OpenAPI docs at /docs)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes, each with its own copy of the model")
+    p.add_argument("--model", help="model file (default $KDRAMA_MODEL_PATH or models/model.joblib)")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from recommender.artifact import read_header
+
+    from .settings import Settings
+
+    if args.workers < 1:
+        raise ValueError(f"--workers must be at least 1, got {args.workers}")
+    if args.model:
+        # workers build their app from the environment, so the flag travels as KDRAMA_MODEL_PATH
+        os.environ["KDRAMA_MODEL_PATH"] = str(Path(args.model).resolve())
+    settings = Settings()
+    meta, _, _ = read_header(settings.model_path)  # fail here, in one line, rather than in every worker
+    print(f"serving model {meta.get('model_version')} ({meta.get('n_shows')} shows) "
+          f"on http://{args.host}:{args.port} (docs at /docs)", file=sys.stderr, flush=True)
+    uvicorn.run("service.app:factory", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level=args.log_level)
+    return 0

@@ -1,0 +1,1 @@
+"""Tests for service/routes/, one module per route module."""
