@@ -168,31 +168,43 @@ def _jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
     csv.field_size_limit(MAX_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(lines[0] if lines else "", newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
-    except csv.Error as exc:
+    except (csv.Error, StopIteration) as exc:
         raise DataError(f"{path}:1: unreadable CSV header ({exc})") from None
     if len(set(header)) != len(header):
         raise DataError(f"{path}:1: duplicate column names in header {header}")
-    while True:
-        start = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield start, None, f"malformed CSV ({exc}); check for an unbalanced quote"
-            return  # the reader cannot resynchronise after a broken quote
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            yield start, None, f"expected {len(header)} columns, got {len(values)}"
-            continue
-        if any(_SURROGATE.search(v) for v in values):
-            yield start, None, "undecodable bytes: the file must be UTF-8"
-            continue
-        yield start, dict(zip(header, values)), ""
+    first = 1  # index into ``lines`` where the current reader starts
+    while first < len(lines):
+        reader = csv.reader(io.StringIO("".join(lines[first:]), newline=""), strict=True)
+        resync = None
+        while True:
+            start = first + reader.line_num + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield start, None, f"malformed CSV ({exc}); check for an unbalanced quote"
+                resync = start
+                break
+            spans = first + reader.line_num - start + 1
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                yield start, None, f"expected {len(header)} columns, got {len(values)}" + (
+                    "; an unbalanced quote swallowed the lines after it" if spans > 1 else "")
+                if spans > 1:  # start again on the line after the broken one: nothing good is lost
+                    resync = start
+                    break
+                continue
+            if any(_SURROGATE.search(v) for v in values):
+                yield start, None, "undecodable bytes: the file must be UTF-8"
+                continue
+            yield start, dict(zip(header, values)), ""
+        first = resync  # ``resync`` is 1-based: the broken line's index + 1 is the next line
 
 
 def _clean(value: Any) -> str:

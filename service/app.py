@@ -19,7 +19,7 @@ from recommender import __version__
 from recommender.errors import KdramaError, UnknownShowError
 
 from .holder import ModelHolder
-from .routes import ROUTERS
+from .routes import ROUTERS, page
 from .schemas import ErrorResponse
 from .settings import Settings
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
                            allow_headers=["*"])
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(page.router)  # the fans' web page at /, last: API paths come first
     return app
 
 
