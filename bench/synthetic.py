@@ -27,7 +27,7 @@ from recommender.tropes import TROPES
 
 __all__ = ["SyntheticCatalog", "generate", "write_catalog"]
 
-GENERATOR_VERSION = 1  # bump when the output changes: cached catalogs are keyed by it
+GENERATOR_VERSION = 2  # bump when the output changes: cached catalogs are keyed by it
 
 NETWORKS = ("tvN", "JTBC", "KBS2", "MBC", "SBS", "Netflix", "OCN", "ENA", "Disney+", "TVING", "Coupang Play",
             "Channel A", "MBN", "KakaoTV", "Wavve", "Viki", "Naver TV Cast", "iQIYI")
@@ -76,8 +76,9 @@ def _vocabulary(rng: np.random.Generator, size: int) -> np.ndarray:
     letters = np.array(list("abcdefghijklmnoprstuvwy"))
     made: set[str] = set()
     while len(made) < size:
-        k = int(rng.integers(4, 11))
-        made.add("".join(rng.choice(letters, k)))
+        draws = letters[rng.integers(0, len(letters), (size, 10))]
+        lengths = rng.integers(4, 11, size)
+        made.update("".join(row[:k]) for row, k in zip(draws, lengths, strict=True))
     made -= set(head) | set(DRAMA_WORDS)
     words = head[:40] + list(DRAMA_WORDS) + head[40:] + sorted(made)
     return np.array(words[:size], dtype=object)

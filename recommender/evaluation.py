@@ -6,6 +6,7 @@ with no filters; the seed never counts. hit@10, recall@10, nDCG@10, MRR (first h
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import random
@@ -23,7 +24,9 @@ from sklearn.preprocessing import normalize
 from .catalog import read_rows
 from .errors import DataError
 
-__all__ = ["Metrics", "baselines", "evaluate_rankers", "load_truth", "ndcg_at", "ranking_metrics"]
+__all__ = [
+    "Metrics", "baselines", "evaluate_rankers", "fold_metrics", "fold_of", "load_truth", "ndcg_at", "ranking_metrics",
+]
 
 SEED_COLUMNS = ("seed", "show_id", "mdl_id")
 TARGET_COLUMNS = ("target", "recommended", "rec_show_id", "rec_mdl_id")
@@ -73,6 +76,42 @@ class Metrics:
     name: str
     values: dict[str, float]
     per_seed: list[float] = field(default_factory=list)  # nDCG per seed, for spreads and folds
+    seeds: list[str] = field(default_factory=list)  # the seed of each per_seed entry
+    per_seed_hit: list[float] = field(default_factory=list)
+
+
+def fold_of(seed: str, n_folds: int) -> int:
+    """A seed's fold: a salted hash, so it is independent of how the truth itself was halved
+    (the dev/held-back split is sha256(id) % 2, which an unsalted even fold count would repeat)."""
+    return int(hashlib.sha256(f"fold:{seed}".encode()).hexdigest(), 16) % n_folds
+
+
+def fold_metrics(metrics: Metrics, n_folds: int, k: int = 10) -> list[dict[str, float]]:
+    """nDCG@k and hit@k of one ranker on each fold of its seeds: the spread behind the mean."""
+    folds = [fold_of(seed, n_folds) for seed in metrics.seeds]
+    out = []
+    for f in range(n_folds):
+        rows = [i for i, fold in enumerate(folds) if fold == f]
+        out.append({
+            "fold": f,
+            "seeds": len(rows),
+            f"ndcg@{k}": float(np.mean([metrics.per_seed[i] for i in rows])) if rows else float("nan"),
+            f"hit@{k}": float(np.mean([metrics.per_seed_hit[i] for i in rows])) if rows else float("nan"),
+        })
+    return out
+
+
+def format_folds(metrics: Metrics, n_folds: int, k: int = 10) -> str:
+    folds = fold_metrics(metrics, n_folds, k)
+    lines = [f"{metrics.name}, per fold (seeds split by hash into {n_folds}):",
+             f"{'fold':>6}{'seeds':>8}{f'ndcg@{k}':>11}{f'hit@{k}':>11}"]
+    for row in folds:
+        lines.append(f"{row['fold']:>6}{row['seeds']:>8}{row[f'ndcg@{k}']:>11.3f}{row[f'hit@{k}']:>11.3f}")
+    ndcg = [row[f"ndcg@{k}"] for row in folds]
+    hit = [row[f"hit@{k}"] for row in folds]
+    lines.append(f"{'range':>14}{min(ndcg):>6.3f}-{max(ndcg):.3f}{min(hit):>6.3f}-{max(hit):.3f}"
+                 f"   (std {np.std(ndcg):.3f} / {np.std(hit):.3f})")
+    return "\n".join(lines)
 
 
 def evaluate_rankers(
@@ -91,7 +130,7 @@ def evaluate_rankers(
     for name, ranker in rankers.items():
         started = time.perf_counter()
         sums: dict[str, float] = {}
-        per_seed = []
+        per_seed, per_hit = [], []
         covered: set[int] = set()
         diversity = []
         for seed in seeds:
@@ -100,6 +139,7 @@ def evaluate_rankers(
             for key, value in metrics.items():
                 sums[key] = sums.get(key, 0.0) + value
             per_seed.append(metrics[f"ndcg@{k}"])
+            per_hit.append(metrics[f"hit@{k}"])
             covered.update(rows[:k])
             if features is not None and len(rows) > 1:
                 block = features[rows[:k]]
@@ -111,7 +151,7 @@ def evaluate_rankers(
         if diversity:
             values["diversity"] = float(np.mean(diversity))
         values["seeds"] = len(seeds)
-        out.append(Metrics(name, values, per_seed))
+        out.append(Metrics(name, values, per_seed, list(seeds), per_hit))
         say(f"{name}: nDCG@{k} {values[f'ndcg@{k}']:.3f}, hit@{k} {values[f'hit@{k}']:.3f} ({time.perf_counter() - started:.1f} s)")
     return out
 
@@ -207,7 +247,7 @@ def draw_chart(results: list[Metrics], path: Path, k: int = 10) -> None:
 
 
 def run(shows_path, review_paths, truth_path, model_path=None, json_path=None, chart_path=None,
-        with_baselines=True, progress=None) -> tuple[list[Metrics], float]:
+        with_baselines=True, progress=None, folds: int = 0) -> tuple[list[Metrics], float]:
     """Train (or load) the engine, then score it and the baselines on the truth file."""
     from .model import Recommender
     from .training import load_inputs
@@ -231,8 +271,10 @@ def run(shows_path, review_paths, truth_path, model_path=None, json_path=None, c
     satisfaction = filter_satisfaction(model, sorted(truth)[:200])
     if json_path:
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_path).write_text(json.dumps(
-            {"results": {m.name: m.values for m in results}, "filter_satisfaction": satisfaction}, indent=2))
+        report = {"results": {m.name: m.values for m in results}, "filter_satisfaction": satisfaction}
+        if folds > 1:
+            report["folds"] = {"n_folds": folds, "engine": fold_metrics(results[0], folds)}
+        Path(json_path).write_text(json.dumps(report, indent=2))
     if chart_path:
         draw_chart(results, Path(chart_path))
     return results, satisfaction
@@ -247,6 +289,8 @@ def register(sub) -> None:
     p.add_argument("--json", dest="json_path", help="write the metrics as JSON here")
     p.add_argument("--chart", help="draw a PNG bar chart here")
     p.add_argument("--no-baselines", action="store_true")
+    p.add_argument("--folds", type=int, default=0, metavar="N",
+                   help="also report the engine's nDCG@10 and hit@10 on N hash folds of the seeds (the spread)")
     p.set_defaults(func=_cmd_evaluate)
 
 
@@ -256,7 +300,10 @@ def _cmd_evaluate(args) -> int:
 
     reviews = args.reviews if args.reviews is not None else (["data/reviews.jsonl"] if Path("data/reviews.jsonl").exists() else [])
     results, satisfaction = run(args.shows, reviews, args.truth, args.model, args.json_path, args.chart,
-                                with_baselines=not args.no_baselines, progress=say)
+                                with_baselines=not args.no_baselines, progress=say, folds=args.folds)
     print(format_table(results))
+    if args.folds > 1:
+        print()
+        print(format_folds(results[0], args.folds))
     print(f"\nfilter satisfaction (weekend + max 8 episodes): {satisfaction:.3f}")
     return 0

@@ -79,6 +79,8 @@ class Recommender:
         self.terms_ = features.text_vectorizer.get_feature_names_out()
         self.tag_names_ = [n.split("=", 1)[1] for n in features.tag_vectorizer.get_feature_names_out()]
         self.franchise_ = np.array([franchise_key(s.title) for s in shows])
+        # integer codes: per-query franchise checks stay O(N) integer work, not string sorting
+        self.franchise_codes_ = np.unique(self.franchise_, return_inverse=True)[1].ravel()
         self._stack()
         return self
 
@@ -159,7 +161,7 @@ class Recommender:
         mask[banned] = False
         if self.config_.dedupe_franchise and seed_rows:
             # a "Season 2" of the seed is not a discovery
-            mask &= ~np.isin(self.franchise_, self.franchise_[seed_rows])
+            mask &= ~np.isin(self.franchise_codes_, self.franchise_codes_[seed_rows])
         total_passing = int(mask.sum())
         order = self._rank(scores, mask, offset + k, query, mmr)
         page = order[offset: offset + k]
@@ -267,8 +269,8 @@ class Recommender:
         return kept
 
     def _franchise_dupes(self, scores: np.ndarray, mask: np.ndarray) -> int:
-        keys = self.franchise_[mask]
-        return int(len(keys) - len(np.unique(keys)))
+        codes = self.franchise_codes_[mask]
+        return int(len(codes) - np.count_nonzero(np.bincount(codes))) if len(codes) else 0
 
     def _mmr(self, ranked: list[int], scores: np.ndarray, lam: float, need: int) -> list[int]:
         """Maximal marginal relevance: trade relevance against similarity to what is already picked."""

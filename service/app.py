@@ -19,6 +19,7 @@ from recommender import __version__
 from recommender.errors import KdramaError, UnknownShowError
 
 from .holder import ModelHolder
+from .retrainer import Retrainer
 from .routes import ROUTERS, page
 from .schemas import ErrorResponse
 from .settings import Settings
@@ -46,7 +47,12 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
             served = served_by.load()  # a missing or unverifiable file stops startup here, with its reason
             log.info("serving model %s (%d shows) from %s", served.version, len(served.model.shows_), settings.model_path)
         app.state.holder = served_by
-        yield
+        app.state.retrainer = Retrainer(settings, served_by)  # review store + retrain/swap; see service/retrainer.py
+        app.state.retrainer.start()
+        try:
+            yield
+        finally:
+            app.state.retrainer.close()
 
     app = FastAPI(title="kdrama", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings

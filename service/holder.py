@@ -64,6 +64,7 @@ class ModelHolder:
         self._lock = threading.Lock()
         self._next_check = 0.0
         self._failed: Stamp | None = None  # a file that failed to load is not retried until it changes
+        self.last_error = ""  # why the newest file was refused; "" once a file loads (for /admin/status)
 
     # ---- reading ---------------------------------------------------------------------------
     def get(self) -> ServedModel:
@@ -91,10 +92,12 @@ class ModelHolder:
         try:
             loaded = load_artifact(self.path, key=self.key)
             _check_model(loaded.model, str(self.path))
-        except ArtifactError:
+        except ArtifactError as exc:
             self._failed = stamp
+            self.last_error = str(exc)
             raise
         self._failed = None
+        self.last_error = ""
         self._current = ServedModel(loaded.model, dict(loaded.meta), stamp)
         return self._current
 

@@ -239,3 +239,76 @@ class ValidationErrorResponse(BaseModel):
     }]})
 
     detail: list[ValidationIssue]
+
+
+# ---- reviews and admin --------------------------------------------------------------------------
+class ReviewSubmission(BaseModel):
+    """A review to store: name the show by ``show_id`` or ``title``. The text limit is the server's
+    ``max_review_chars`` (413 beyond it)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "title": "Soundtrack #1", "text": "Best friends living together for two weeks; the pining is unbearable.",
+        "author": "GwenchaNoona", "rating": 8.5, "date": "2022-04-10", "source": "blog",
+    }]})
+
+    show_id: Title | None = None
+    title: Title | None = None
+    text: str = Field(min_length=1, description="the review; at most the server's max_review_chars characters")
+    author: str = Field("", max_length=200)
+    rating: float | None = Field(None, ge=0, le=10, allow_inf_nan=False, description="0 to 10")
+    date: str = Field("", max_length=40, description="when it was written, e.g. 2022-04-10")
+    source: str = Field("", max_length=300, description="where it comes from (a URL, 'api', ...)")
+
+
+class StoredReviewPublic(BaseModel):
+    """A stored review. ``created`` is false when the same review was already stored (HTTP 200)."""
+
+    id: int
+    show_id: str
+    title: str
+    text: str
+    author: str
+    rating: float | None = None
+    date: str
+    source: str
+    created_at: str
+    created: bool
+
+
+class RetrainResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "outcome": "trained", "model_version": "20250102T000000.000000Z-5e6f7a8b",
+        "previous_version": "20250101T000000.000000Z-1a2b3c4d", "seconds": 12.3,
+        "summary": "trained 20250102T000000.000000Z-5e6f7a8b: 259 shows, 517 reviews, ...", "error": "",
+    }]})
+
+    outcome: Literal["trained", "skipped", "failed", "busy"]
+    model_version: str = Field(description="the model serving now")
+    previous_version: str
+    seconds: float
+    summary: str = ""
+    error: str = Field("", description="why the run failed; the previous model keeps serving")
+
+
+class RetrainRunPublic(BaseModel):
+    outcome: str = Field(description="running, trained, skipped, failed or interrupted")
+    started_at: str
+    finished_at: str | None = None
+    seconds: float | None = None
+    model_version: str = ""
+    error: str = ""
+
+
+class AdminStatus(BaseModel):
+    model_version: str
+    trained_at: str | None = None
+    n_shows: int
+    n_reviews: int
+    reviews_stored: int
+    shows_created: int = Field(description="cold-start shows in the store")
+    reviews_waiting: int = Field(description="stored reviews the last retrain did not see")
+    retrain_running: bool
+    last_retrain: RetrainRunPublic | None = None
+    last_reload_error: str | None = Field(None, description="why the newest model file was refused, if it was")
+    retrain_after_reviews: int
+    retrain_every_minutes: float

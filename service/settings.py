@@ -45,5 +45,7 @@ class Settings(BaseSettings):
     max_review_chars: int = Field(10_000, ge=1, description="longest review text accepted")
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="origins allowed by CORS; empty = same-origin only")
     auto_reload: bool = Field(True, description="each worker picks up a new model file without a restart")
+    retrain_after_reviews: int = Field(0, ge=0, description="retrain once this many new reviews are stored; 0 = off")
+    retrain_every_minutes: float = Field(0, ge=0, description="retrain this often while reviews are waiting; 0 = off")
 
     _split_lists = field_validator("reviews_paths", "cors_origins", mode="before")(_as_list)

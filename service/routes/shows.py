@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..deps import ModelDep, ShowDep
-from ..schemas import ErrorResponse, ShowDetail, ShowList, ShowPublic
+from ..schemas import ErrorResponse, ShowDetail, ShowList, ShowPublic, ValidationErrorResponse
 
-router = APIRouter(prefix="/shows", tags=["shows"])
+router = APIRouter(prefix="/shows", tags=["shows"], responses={
+    422: {"model": ValidationErrorResponse, "description": "an invalid parameter, named in loc"},
+})
 
 
 @router.get("", response_model=ShowList, summary="Search shows by title (fuzzy; aliases and Hangul titles too)")

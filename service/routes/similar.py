@@ -11,13 +11,21 @@ from recommender.model import Page
 from ..deps import ModelDep, SettingsDep, ShowDep, invalid
 from ..holder import ServedModel
 from ..schemas import (
-    ErrorResponse, FilterParams, RecommendRequest, RecommendResponse, ShowPublic, SimilarQuery, SimilarResponse,
+    ErrorResponse,
+    FilterParams,
+    RecommendRequest,
+    RecommendResponse,
+    ShowPublic,
+    SimilarQuery,
+    SimilarResponse,
     SimilarResult,
+    ValidationErrorResponse,
 )
 from ..settings import Settings
 
 router = APIRouter(tags=["more like this"], responses={
     404: {"model": ErrorResponse, "description": "a show that is not in the catalog; see suggestions"},
+    422: {"model": ValidationErrorResponse, "description": "an invalid parameter, named in loc"},
 })
 
 

@@ -1,0 +1,104 @@
+"""Retraining on the catalog plus every stored review and cold-start show; `kdrama retrain`.
+
+A retrain whose inputs hash to the fingerprint of the current model is skipped. Every run is
+recorded in the store (outcome, seconds, model version, error) for ``GET /admin/status``. Runs
+from several processes (CLI, uvicorn workers) take turns through a lock file beside the model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from .errors import KdramaError
+from .features import BlendConfig
+from .ingest import default_db, default_shows
+from .store import ReviewStore
+from .training import DEFAULT_MODEL, TrainResult, train
+
+__all__ = ["register", "retrain"]
+
+
+@contextlib.contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """One retrain of a given model file at a time, across processes."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: rely on the atomic write alone
+        yield
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.with_name(out.name + ".lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def retrain(
+    shows_path: str | Path,
+    review_paths: Sequence[str | Path],
+    store: ReviewStore,
+    out: str | Path = DEFAULT_MODEL,
+    force: bool = False,
+    config: BlendConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+    validate: Callable[[Path], None] | None = None,
+) -> TrainResult:
+    """Train on files + store, write ``out`` atomically, and record the run; raises on failure
+    (recorded too), leaving the previous model file untouched.
+
+    ``validate(out)`` runs on a freshly written model before the run counts as trained (the
+    service loads it there); whatever it raises fails the run.
+    """
+    out = Path(out)
+    with _exclusive(out):
+        started = time.perf_counter()
+        stored = store.reviews()
+        run = store.start_run(last_review_id=max((r.id for r in stored), default=0))
+        try:
+            result = train(shows_path, review_paths, out, config=config, extra_shows=store.shows(),
+                           extra_reviews=[r.to_review() for r in stored], force=force, progress=progress)
+            if validate is not None and not result.skipped:
+                validate(out)
+        except BaseException as exc:
+            reason = str(exc) if isinstance(exc, KdramaError) else f"{type(exc).__name__}: {exc}"
+            store.finish_run(run, "failed", time.perf_counter() - started, error=reason or type(exc).__name__)
+            raise
+        store.finish_run(run, "skipped" if result.skipped else "trained", result.seconds,
+                         str(result.meta.get("model_version", "")))
+        return result
+
+
+# ---- CLI ------------------------------------------------------------------------------------------
+def _default_reviews() -> list[str]:
+    configured = os.environ.get("KDRAMA_REVIEWS_PATHS")
+    if configured is not None:
+        return [p.strip() for p in configured.split(",") if p.strip()]
+    return ["data/reviews.jsonl"] if Path("data/reviews.jsonl").exists() else []
+
+
+def register(sub) -> None:
+    p = sub.add_parser("retrain", help="retrain on the catalog plus every stored review (skipped when nothing changed)")
+    p.add_argument("--db", default=default_db(), help="review store (default $KDRAMA_DB_PATH or models/reviews.sqlite3)")
+    p.add_argument("--shows", default=default_shows(), help="catalog (default $KDRAMA_SHOWS_PATH or data/shows.csv)")
+    p.add_argument("--reviews", nargs="*", help="review files besides the store (default data/reviews.jsonl)")
+    p.add_argument("--out", default=os.environ.get("KDRAMA_MODEL_PATH", str(DEFAULT_MODEL)), help="model file to write")
+    p.add_argument("--force", action="store_true", help="retrain even when the inputs are unchanged")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_retrain)
+
+
+def cmd_retrain(args) -> int:
+    reviews = args.reviews if args.reviews is not None else _default_reviews()
+    say = None if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
+    with ReviewStore(args.db) as store:
+        result = retrain(args.shows, reviews, store, args.out, force=args.force, progress=say)
+        extra = f" (store: {len(store.reviews())} reviews, {len(store.shows())} new shows)"
+    print(result.summary() + extra)
+    return 0
