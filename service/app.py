@@ -19,6 +19,7 @@ from recommender import __version__
 from recommender.errors import KdramaError, UnknownShowError
 
 from .holder import ModelHolder
+from .limits import RequestLimits
 from .retrainer import Retrainer
 from .routes import ROUTERS, page
 from .schemas import ErrorResponse
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     app = FastAPI(title="kdrama", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     _add_error_handlers(app)
+    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes, max_query_bytes=settings.max_query_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = Field(None, description="bearer token for write/admin endpoints; unset = none allowed")
     max_k: int = Field(MAX_K, ge=1, le=MAX_K, description="largest k a caller may ask for")
     max_review_chars: int = Field(10_000, ge=1, description="longest review text accepted")
+    max_body_bytes: int = Field(1_000_000, ge=1_000, description="largest request body accepted (413 beyond)")
+    max_query_bytes: int = Field(8_192, ge=256, description="longest query string accepted (414 beyond)")
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="origins allowed by CORS; empty = same-origin only")
     auto_reload: bool = Field(True, description="each worker picks up a new model file without a restart")
     retrain_after_reviews: int = Field(0, ge=0, description="retrain once this many new reviews are stored; 0 = off")
