@@ -32,17 +32,18 @@ def _machine(m: dict) -> list[str]:
 
 def _train(t: dict) -> list[str]:
     lines = ["### Training (each in its own process)", "",
-             _row("catalog", "shows", "reviews", "vocabulary", "wall s", "peak MB", "artifact MB"),
-             _row(*["---"] * 7)]
+             _row("catalog", "shows", "reviews", "vocabulary", "wall s", "CPU s", "peak MB", "artifact MB"),
+             _row(*["---"] * 8)]
     for name, r in t["runs"].items():
         if "skipped" in r:
-            lines.append(_row(name, f"skipped: {r['skipped']}", "", "", "", "", ""))
+            lines.append(_row(name, f"skipped: {r['skipped']}", "", "", "", "", "", ""))
             continue
         lines.append(_row(name, r["n_shows"], r["n_reviews"], r["vocabulary"], _f(r["wall_s"], 1),
-                          _f(r.get("max_rss_mb"), 0), _f(r["artifact_mb"], 1)))
+                          _f(r.get("cpu_s"), 1), _f(r.get("max_rss_mb"), 0), _f(r["artifact_mb"], 1)))
     if "ratio_50k_over_5k" in t:
         ratio = t["ratio_50k_over_5k"]
-        lines += ["", f"50k / 5k: time {ratio['time']:.1f}x, peak memory {ratio['memory']:.1f}x."]
+        cpu = f", CPU {ratio['cpu']:.1f}x" if "cpu" in ratio else ""
+        lines += ["", f"50k / 5k: wall time {ratio['time']:.1f}x{cpu}, peak memory {ratio['memory']:.1f}x."]
     lines += ["", "Phases (seconds, as `train` reports them):", ""]
     names = [n for n, r in t["runs"].items() if "phases" in r]
     phases = list(dict.fromkeys(p for n in names for p in t["runs"][n]["phases"]))

@@ -30,8 +30,14 @@ RESULT_PREFIX = "BENCH-RESULT "
 
 
 def _parse_time_v(stderr: str) -> dict:
+    found = {}
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
-    return {"max_rss_mb": int(peak.group(1)) / 1024} if peak else {}
+    if peak:
+        found["max_rss_mb"] = int(peak.group(1)) / 1024
+    cpu = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", stderr)]
+    if cpu:
+        found["cpu_s"] = sum(cpu)  # on a shared machine CPU time is steadier than wall time
+    return found
 
 
 def train_in_child(name: str, out: Path = OUT) -> dict:
@@ -124,6 +130,8 @@ def run(smoke: bool = False, sizes: list[int] | None = None, real: bool = True, 
     if "wall_s" in small and "wall_s" in large:
         summary["ratio_50k_over_5k"] = {"time": large["wall_s"] / small["wall_s"],
                                         "memory": large["max_rss_mb"] / small["max_rss_mb"]}
+        if small.get("cpu_s") and large.get("cpu_s"):
+            summary["ratio_50k_over_5k"]["cpu"] = large["cpu_s"] / small["cpu_s"]
     return summary
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterable
 
 from .titles import normalize_title
 from .tropes import extract_runtime, tag_text

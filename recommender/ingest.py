@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from .blogpost import KNOWN_NETWORKS, Post, count_mentions, read_facts, read_post, title_candidates
 from .catalog import Problem, Review, Show, load_shows, read_rows, review_from_row
@@ -138,7 +138,7 @@ class Ingester:
             except UnknownShowError:
                 return self._cold_start(post, title, report)
         best_show, best_score = self._catalog_match(post)
-        for key, (spelling, score) in title_candidates(post.text, post.headline).items():
+        for spelling, score in title_candidates(post.text, post.headline).values():
             if score <= best_score:
                 break  # candidates come best first; the catalog show wins ties
             try:

@@ -11,8 +11,8 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from .errors import KdramaError
 from .features import BlendConfig

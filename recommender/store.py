@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ _LIST_FIELDS = ("genres", "tags", "cast", "aliases")
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def content_hash(show_id: str, text: str, author: str = "") -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from inspect import signature
 from pathlib import Path
 
 __all__ = ["register"]
@@ -39,6 +40,9 @@ def cmd_serve(args) -> int:
     meta, _, _ = read_header(settings.model_path)  # fail here, in one line, rather than in every worker
     print(f"serving model {meta.get('model_version')} ({meta.get('n_shows')} shows) "
           f"on http://{args.host}:{args.port} (docs at /docs)", file=sys.stderr, flush=True)
+    # uvicorn kills a worker that misses its 5 s health ping; importing scikit-learn and loading the
+    # model in several workers at once takes longer than that on a small machine
+    patience = {"timeout_worker_healthcheck": 120} if "timeout_worker_healthcheck" in signature(uvicorn.run).parameters else {}
     uvicorn.run("service.app:factory", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level=args.log_level)
+                log_level=args.log_level, **patience)
     return 0

@@ -141,6 +141,7 @@ def pick_suggestion(page, typed: str, title: str) -> None:
     box = page.get_by_test_id("search-input")
     box.fill("")
     box.press_sequentially(typed)
+    expect(page.get_by_test_id("suggestions")).to_have_attribute("data-query", typed)  # not a list for fewer letters
     options = page.get_by_test_id("suggestion")
     wanted = options.filter(has=page.locator(".option-title", has_text=re.compile(f"^{re.escape(title)}$")))
     expect(wanted).to_have_count(1)
