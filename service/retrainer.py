@@ -137,6 +137,8 @@ class Retrainer:
         self._stop.set()
         if self._timer is not None:
             self._timer.join(timeout=5)
+        if self._run_lock.acquire(timeout=120):  # let a background retrain finish with the store open
+            self._run_lock.release()
         with self._store_lock:
             if self._store is not None:
                 self._store.close()
