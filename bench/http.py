@@ -134,10 +134,10 @@ def run(smoke: bool = False, duration: float | None = None, connections: int = 5
     similar = _similar_paths(model_file)
     results: dict = {"model": model_name, "connections": connections, "duration_s": duration, "runs": {}}
     for n in workers:
-        with serve(model_file, workers=n) as (_, port, _started):
-            wait_until(port, "/health", limit_s=120)
+        with serve(model_file, workers=n) as (process, port, _started):
+            wait_until(port, "/health", limit_s=120, process=process)
             for path in similar[:2 * n]:  # every worker answers once before the clock starts
-                wait_until(port, path, limit_s=60)
+                wait_until(port, path, limit_s=60, process=process)
             say(f"http: {n} worker(s), warming up")
             load(port, similar, connections, min(2.0, duration))
             run_ = {}

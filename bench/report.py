@@ -98,7 +98,9 @@ def _http(h: dict) -> list[str]:
 def tables(results: dict) -> str:
     lines = _machine(results["machine"])
     for key, render in (("train", _train), ("query", _query), ("startup", _startup), ("http", _http)):
-        if key in results:
+        if "error" in results.get(key, {}):
+            lines += [f"### {key}: failed", "", f"    {results[key]['error']}", ""]
+        elif key in results:
             lines += render(results[key])
     return "\n".join(lines)
 
@@ -159,7 +161,7 @@ def plot(results: dict, path: Path) -> Path | None:
 
     ax = axes[1][1]
     s = results.get("startup", {})
-    if s:
+    if s and "error" not in s:
         parts = {"import": s["import_s"], "load": s["load_s"], "serve -> first answer": s["first_answer_s"]}
         ax.barh(list(parts), list(parts.values()))
         ax.axvline(3.0, color="red", linestyle=":", label="target 3 s")

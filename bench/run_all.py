@@ -33,17 +33,29 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     sections = args.only or SECTIONS
-    results: dict = {"machine": machine(), "smoke": args.smoke, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    target = out / "results.json"
+    results: dict = {}
+    if args.only and target.exists():
+        results = json.loads(target.read_text())  # rerunning some sections keeps the others' figures
+        if results.get("smoke") != args.smoke:
+            results = {}
+    results.update({"machine": machine(), "smoke": args.smoke})
+    if not isinstance(results.get("started"), dict):
+        results["started"] = {}
+    results["started"].update({name: time.strftime("%Y-%m-%d %H:%M:%S") for name in sections})
     runners = {
         "train": lambda: train_scale.run(args.smoke, out=out),
         "query": lambda: query.run(args.smoke, out=out),
         "startup": lambda: startup.run(args.smoke, out=out),
         "http": lambda: http.run(args.smoke, out=out),
     }
-    target = out / "results.json"
     for name in sections:
         started = time.perf_counter()
-        results[name] = runners[name]()
+        try:
+            results[name] = runners[name]()
+        except Exception as exc:  # one broken section must not lose the others' figures
+            say(f"{name}: failed: {exc}")
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
         results.setdefault("seconds", {})[name] = round(time.perf_counter() - started, 1)
         target.write_text(json.dumps(results, indent=2))  # a partial run still leaves its figures
     text = tables(results)

@@ -44,10 +44,14 @@ def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
         return 0, b""
 
 
-def wait_until(port: int, path: str, limit_s: float = 60.0, poll_s: float = 0.01) -> float:
-    """Seconds until ``path`` first answers 200 (raises TimeoutError after ``limit_s``)."""
+def wait_until(port: int, path: str, limit_s: float = 60.0, poll_s: float = 0.01,
+               process: subprocess.Popen | None = None) -> float:
+    """Seconds until ``path`` first answers 200 (raises TimeoutError after ``limit_s``, or if ``process`` dies)."""
     started = time.perf_counter()
     while time.perf_counter() - started < limit_s:
+        if process is not None and process.poll() is not None:
+            error = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
+            raise RuntimeError(f"`kdrama serve` exited with {process.returncode} before answering:\n{error}")
         status, _ = get(port, path, timeout=limit_s)
         if status == 200:
             return time.perf_counter() - started

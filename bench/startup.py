@@ -44,7 +44,7 @@ def first_answer(model_file: Path, seed: str) -> dict:
     """One cold start of `kdrama serve`: seconds to the first answered query, RSS after it and at rest."""
     path = f"/shows/{quote(seed, safe='')}/similar?weekend=true"
     with serve(model_file, workers=1) as (process, port, started):
-        waited = wait_until(port, path, limit_s=120)
+        waited = wait_until(port, path, limit_s=120, process=process)
         answered = time.perf_counter() - started
         after_query = rss_mb(process.pid)
         time.sleep(1.0)  # at rest: nothing in flight

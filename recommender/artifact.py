@@ -14,7 +14,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ from .errors import ArtifactError, IncompatibleArtifactError
 __all__ = ["SCHEMA_VERSION", "LoadedArtifact", "load_artifact", "read_header", "resolve_key", "save_artifact"]
 
 # 1: first version (blocks text/tags/genres/cast + numeric + popularity, HMAC-signed)
-SCHEMA_VERSION = 1
+# 2: fitted blend (synopsis block, title mentions, LSA summaries, rating prior, franchise codes)
+SCHEMA_VERSION = 2
 MAGIC = b"KDRAMA-MODEL\n"
 KEY_ENV = "KDRAMA_ARTIFACT_KEY"
 
@@ -80,7 +81,7 @@ def save_artifact(model, path: str | Path, key: bytes | str | None = None, **met
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     signing_key = resolve_key(path, key, create=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     fingerprint = meta.pop("fingerprint", "")
     header_meta = {
         "schema_version": SCHEMA_VERSION,

@@ -12,9 +12,10 @@ import io
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .errors import DataError
 from .tropes import normalize_tag
@@ -203,7 +204,7 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any] | Non
             if any(_SURROGATE.search(v) for v in values):
                 yield start, None, "undecodable bytes: the file must be UTF-8"
                 continue
-            yield start, dict(zip(header, values)), ""
+            yield start, dict(zip(header, values, strict=True)), ""
         first = resync  # ``resync`` is 1-based: the broken line's index + 1 is the next line
 
 

@@ -6,7 +6,7 @@ pass a year filter: a filter is a promise about what comes back.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -9,13 +9,14 @@ Rows that cannot be mapped are reported with file and line and skipped.
 from __future__ import annotations
 
 import ast
-import html
 import csv
+import html
 import json
 import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .catalog import SHOW_COLUMNS, LoadReport, read_rows
 from .errors import DataError

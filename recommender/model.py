@@ -8,8 +8,9 @@ apply before the top-k cut, so k results come back whenever k shows pass.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -61,7 +62,7 @@ class Recommender:
         self.config = config
 
     # ---- fitting -------------------------------------------------------------------------
-    def fit(self, shows: Sequence[Show], reviews: Iterable[Review] = (), progress=None) -> "Recommender":
+    def fit(self, shows: Sequence[Show], reviews: Iterable[Review] = (), progress=None) -> Recommender:
         config = self.config or BlendConfig()
         shows = list(shows)
         if not shows:
@@ -344,7 +345,7 @@ class Recommender:
         save_artifact(self, path, **meta)
 
     @classmethod
-    def load(cls, path, key: bytes | None = None) -> "Recommender":
+    def load(cls, path, key: bytes | None = None) -> Recommender:
         from .artifact import load_artifact
 
         return load_artifact(path, key=key).model

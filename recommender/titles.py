@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 from .catalog import Show
 from .errors import UnknownShowError

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .artifact import SCHEMA_VERSION, read_header, save_artifact
 from .catalog import LoadReport, Review, Show, load_reviews, load_shows

@@ -196,35 +196,6 @@ for _trope in TROPES:
 _MAX_PREFIX = max(map(len, _BY_PREFIX))
 _WORD = re.compile(r"[a-z0-9]+")
 
-def slugify(text: str) -> str:
-    """Lower-case ASCII-ish slug: 'Friends To Lovers' -> 'friends-to-lovers'. Hangul is kept."""
-    text = unicodedata.normalize("NFKC", str(text)).lower().replace("&", " and ")
-    text = re.sub(r"[’'`]", "", text)
-    text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
-    return re.sub(r"-{2,}", "-", text)
-
-
-def _alternatives(trope: Trope) -> list[str]:
-    words = trope.slug.replace("-", r"[- ]?")
-    label = re.escape(trope.label.lower()).replace(r"\ ", r"[- ]?")
-    return [words, label, *trope.patterns]
-
-
-def _compile(trope: Trope) -> re.Pattern[str]:
-    body = "|".join(f"(?:{a})" for a in _alternatives(trope))
-    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])")
-
-
-def _literal_prefix(pattern: str) -> str:
-    """The plain letters every match of ``pattern`` starts with ('' when it has none to rely on)."""
-    match = re.match(r"[a-z0-9]+", pattern)
-    if not match:
-        return ""
-    literal = match.group()
-    if pattern[match.end(): match.end() + 1] in ("?", "*", "{"):
-        literal = literal[:-1]  # the last letter is optional
-    return literal if len(literal) >= 3 else ""
-
 
 # Catalog tag strings that are pure synonyms of a vocabulary trope, beyond what the patterns catch.
 _TAG_ALIASES = {

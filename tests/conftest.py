@@ -87,8 +87,8 @@ def tiny_files(tmp_path) -> tuple[Path, Path]:
 
 @pytest.fixture
 def tiny_model(tiny_files):
-    from recommender.training import load_inputs
     from recommender import Recommender
+    from recommender.training import load_inputs
 
     shows, reviews, _ = load_inputs(tiny_files[0], [tiny_files[1]])
     return Recommender().fit(shows, reviews)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import re
 import hashlib
+import re
 from collections import Counter
 from functools import lru_cache
 
 import numpy as np
-import pytest
 
 from recommender.catalog import load_reviews, load_shows
 from recommender.titles import Catalog, normalize_title

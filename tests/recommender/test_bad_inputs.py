@@ -35,7 +35,7 @@ def test_corpus_file(name):
     shows, report = load_shows(CORPUS / name)
     assert [s.show_id for s in shows] == expected_ids
     assert [p.line for p in report.problems] == [line for line, _ in expected_problems]
-    for problem, (_, words) in zip(report.problems, expected_problems):
+    for problem, (_, words) in zip(report.problems, expected_problems, strict=True):
         assert words in problem.reason
         assert str(problem).startswith(f"{CORPUS / name}:{problem.line}: ")
 
