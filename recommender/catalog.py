@@ -117,16 +117,21 @@ def split_list(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p and p.strip())
 
 
-def _read_text(path: Path) -> str:
-    """The file as text; bytes that are not UTF-8 survive as surrogates so rows can be blamed."""
+def read_input_bytes(path: Path) -> bytes:
+    """The bytes of an input file, or a one-line DataError saying why not."""
     if not path.exists():
         raise DataError(f"{path}: file not found")
     if path.is_dir():
         raise DataError(f"{path}: is a directory, expected a file")
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _read_text(path: Path) -> str:
+    """The file as text; bytes that are not UTF-8 survive as surrogates so rows can be blamed."""
+    raw = read_input_bytes(path)
     text = raw.decode("utf-8", errors="surrogateescape").lstrip("\ufeff")
     if not text.strip():
         raise DataError(f"{path}: file is empty, expected a header row and data")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blogpost import KNOWN_NETWORKS, Post, count_mentions, read_facts, read_post, title_candidates
-from .catalog import Problem, Review, Show, load_shows, read_rows, review_from_row
+from .catalog import Problem, Review, Show, load_shows, read_input_bytes, read_rows, review_from_row
 from .errors import DataError, UnknownShowError
 from .store import DEFAULT_DB, ReviewStore
 from .titles import Catalog, normalize_title
@@ -184,14 +184,7 @@ class Ingester:
 
 
 def _read_post_file(path: Path) -> str:
-    if not path.exists():
-        raise DataError(f"{path}: file not found")
-    if path.is_dir():
-        raise DataError(f"{path}: is a directory, expected a file")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})") from None
+    raw = read_input_bytes(path)
     if b"\x00" in raw[:4096]:
         raise DataError(f"{path}: looks binary; expected a text, HTML, CSV or JSONL file")
     try:

@@ -7,18 +7,13 @@ Screenshots land in test-output/browser/ (gitignored) for CI to keep.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
+from tests.servers import Server
 from tests.service.conftest import REVIEWS, ROOT, SHOWS, copy_model, train_model, write_catalog
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,52 +38,12 @@ EVIL_REVIEW = ("ev-1", "Fake dating at the office, <b>html</b> and <script>alert
 
 
 # ---- a real server ----------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _kdrama() -> list[str]:
-    script = Path(sys.executable).with_name("kdrama")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "recommender.cli"]
-
-
 def _serve(model: Path, folder: Path) -> Iterator[str]:
     """Run `kdrama serve` on ``model`` until the generator is closed; yields the base URL."""
     served = copy_model(model, folder / "models" / "model.joblib")
-    env = {name: value for name, value in os.environ.items() if not name.startswith("KDRAMA_")}
-    env.update(KDRAMA_MODEL_PATH=str(served), KDRAMA_DB_PATH=str(folder / "models" / "reviews.sqlite3"))
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = folder / "serve.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen([*_kdrama(), "serve", "--port", str(port), "--log-level", "warning"],
-                                   cwd=folder, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        _wait_for_health(base, process, log)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_for_health(base: str, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"kdrama serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"kdrama serve did not answer /health within {timeout} s:\n{log.read_text()}")
+    env = {"KDRAMA_MODEL_PATH": str(served), "KDRAMA_DB_PATH": str(folder / "models" / "reviews.sqlite3")}
+    with Server(folder, env=env, log_level="warning", isolate=True) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import pytest
 from recommender.artifact import load_artifact, read_header
 from recommender.cli import main
 from recommender.store import ReviewStore
+from tests import servers
 
 from .conftest import REVIEWS, SHOWS, copy_model, train_model, write_catalog
 
@@ -228,58 +229,11 @@ def test_a_retrain_killed_halfway_and_a_tampered_file_leave_the_last_good_model_
 
 
 # ---- a real server ----------------------------------------------------------------------------------
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """`kdrama serve` in its own process group (so SIGKILL takes every worker with it)."""
+class Server(servers.Server):
+    """The shared test server, with the write token configured."""
 
     def __init__(self, cwd: Path, workers: int = 1):
-        self.cwd, self.workers = cwd, workers
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = cwd / f"serve-{self.port}.log"
-        script = Path(sys.executable).with_name("kdrama")
-        command = [str(script)] if script.exists() else [sys.executable, "-m", "recommender.cli"]
-        env = {**os.environ, "KDRAMA_API_TOKEN": TOKEN}
-        with open(self.log, "wb") as output:
-            self.process = subprocess.Popen(
-                [*command, "serve", "--port", str(self.port), "--workers", str(workers), "--log-level", "info"],
-                cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-        self.wait_ready()
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        """Until every worker has started (each logs its startup) and /health answers."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"kdrama serve exited with {self.process.returncode}:\n{self.log.read_text()}")
-            started = self.log.read_text(errors="replace").count("Application startup complete")
-            try:
-                if started >= self.workers and httpx.get(f"{self.base}/health", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        pytest.fail(f"kdrama serve did not answer within {timeout} s:\n{self.log.read_text()}")
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        super().__init__(cwd, workers=workers, env={"KDRAMA_API_TOKEN": TOKEN})
 
 
 @pytest.fixture
