@@ -156,7 +156,8 @@ def plot(results: dict, path: Path) -> Path | None:
             labels.append(f"{key.split('_')[0]}w {endpoint}")
             values.append(r[endpoint]["rps"])
     ax.bar(labels, values, color=["tab:gray", "tab:blue"] * max(len(http_runs), 1))
-    ax.set_ylabel("requests / s")
+    ax.set_yscale("log")
+    ax.set_ylabel("requests / s (log)")
     ax.set_title(f"HTTP on loopback ({results.get('http', {}).get('model', '')})")
 
     ax = axes[1][1]
