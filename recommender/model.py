@@ -217,7 +217,13 @@ class Recommender:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_weights_cache", None)
+        state.pop("stacked_t_", None)  # the transpose is derived: rebuilt on load, not saved twice
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "stacked_" in state:
+            self.stacked_t_ = self.stacked_.T.tocsr()
 
     def _row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """(columns, values) of one stacked row, straight from the CSR arrays (no matrix object)."""

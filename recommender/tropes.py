@@ -193,7 +193,7 @@ for _trope in TROPES:
         _key = _literal_prefix(_alt)
         if _trope.slug not in _BY_PREFIX.get(_key, ()):
             _BY_PREFIX[_key] = (*_BY_PREFIX.get(_key, ()), _trope.slug)
-_MAX_PREFIX = max(map(len, _BY_PREFIX))
+_PREFIX_SIZES = tuple(sorted({len(key) for key in _BY_PREFIX}))  # only lengths some pattern starts with
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -243,7 +243,9 @@ def tag_text(text: str) -> dict[str, int]:
         start, token = word.start(), word.group()
         if start and lower[start - 1] == "-":
             continue
-        for size in range(1, min(len(token), _MAX_PREFIX) + 1):
+        for size in _PREFIX_SIZES:
+            if size > len(token):
+                break
             for slug in _BY_PREFIX.get(token[:size], ()):
                 if ends.get(slug, -1) > start:
                     continue  # inside an earlier match of the same trope

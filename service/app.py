@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from threadpoolctl import threadpool_limits
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # concurrent requests each run small products: BLAS threads would only fight over the cores
+        threadpool_limits(limits=1, user_api="blas")
         served_by = holder or ModelHolder(settings.model_path)
         if not served_by.loaded:
             served = served_by.load()  # a missing or unverifiable file stops startup here, with its reason
