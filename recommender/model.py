@@ -179,7 +179,11 @@ class Recommender:
         mask[banned] = False
         if self.config_.dedupe_franchise and seed_rows:
             # a "Season 2" of the seed is not a discovery
-            mask &= ~np.isin(self.franchise_codes_, self.franchise_codes_[seed_rows])
+            codes = self.franchise_codes_
+            if len(seed_rows) == 1:
+                mask &= codes != codes[seed_rows[0]]
+            else:
+                mask &= ~np.isin(codes, codes[seed_rows])
         total_passing = int(mask.sum())
         order = self._rank(scores, mask, offset + k, query, mmr)
         page = order[offset: offset + k]
@@ -217,6 +221,7 @@ class Recommender:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_weights_cache", None)
+        state.pop("_priors_cache", None)
         state.pop("stacked_t_", None)  # the transpose is derived: rebuilt on load, not saved twice
         return state
 
@@ -250,36 +255,47 @@ class Recommender:
         weighted = query * self._weights_row()
         nonzero = np.flatnonzero(weighted)
         # only the query's own columns are touched: cost follows the seed, not the vocabulary
-        scores = np.asarray(weighted[nonzero] @ self.stacked_t_[nonzero]).ravel().astype(np.float64)
+        scores = np.asarray(weighted[nonzero] @ self.stacked_t_[nonzero], dtype=np.float32).ravel()
         extras = self._extra_signals(like, unlike)
         for values in extras.values():
             scores += values
         return scores, query, extras
 
     def _extra_signals(self, like: list[int], unlike: list[int]) -> dict[str, np.ndarray]:
-        """Each weighted signal outside the sparse product, as one value per show."""
+        """Each weighted signal outside the sparse product, as one float32 value per show."""
         weights, features, out = self.config_.weights, self.features_, {}
         for name, rows in features.dense.items():
             if weights.get(name) and like:
                 target = rows[like].mean(axis=0)
                 if unlike:
                     target = target - 0.5 * rows[unlike].mean(axis=0)
-                out[name] = weights[name] * (rows @ target).astype(np.float64)
+                values = rows @ target.astype(np.float32)
+                values *= weights[name]
+                out[name] = values
         if weights.get("mentions") and like and features.mentions is not None and features.mentions.nnz:
             mentions = features.mentions  # CSR rows read directly: a scipy row slice costs more than the sum
-            row = np.zeros(mentions.shape[1])
+            row = np.zeros(mentions.shape[1], dtype=np.float32)
             for i in like:
                 start, end = mentions.indptr[i], mentions.indptr[i + 1]
                 np.add.at(row, mentions.indices[start:end], mentions.data[start:end])
-            out["mentions"] = weights["mentions"] * row / len(like)
+            out["mentions"] = row * np.float32(weights["mentions"] / len(like))
         for name, keys in (("numeric", ("log_episodes", "log_total")), ("year", ("year",))):
             if weights.get(name) and like:
-                closeness = [numeric_similarity(features.numeric, i, self.config_.year_scale, keys) for i in like]
-                out[name] = weights[name] * np.mean(closeness, axis=0)
-        for name in ("popularity", "rating"):
-            if weights.get(name) and name in features.numeric:
-                out[name] = weights[name] * features.numeric[name]
+                closeness = np.mean([numeric_similarity(features.numeric, i, self.config_.year_scale, keys) for i in like], axis=0)
+                out[name] = (weights[name] * closeness).astype(np.float32)
+        for name, values in self._priors().items():
+            out[name] = values
         return out
+
+    def _priors(self) -> dict[str, np.ndarray]:
+        """The seed-independent signals (popularity, rating), weighted once and kept (not saved)."""
+        cached = self.__dict__.get("_priors_cache")
+        if cached is None:
+            weights, numeric = self.config_.weights, self.features_.numeric
+            cached = {name: (weights[name] * numeric[name]).astype(np.float32)
+                      for name in ("popularity", "rating") if weights.get(name) and name in numeric}
+            self._priors_cache = cached
+        return cached
 
     def _rank(self, scores: np.ndarray, mask: np.ndarray, need: int, query: np.ndarray, mmr: float | None) -> list[int]:
         candidates = np.flatnonzero(mask)
@@ -319,7 +335,9 @@ class Recommender:
 
     def _franchise_dupes(self, scores: np.ndarray, mask: np.ndarray) -> int:
         codes = self.franchise_codes_[mask]
-        return int(len(codes) - np.count_nonzero(np.bincount(codes))) if len(codes) else 0
+        seen = np.zeros(int(self.franchise_codes_.max()) + 1, dtype=bool)
+        seen[codes] = True
+        return int(len(codes) - np.count_nonzero(seen))
 
     def _mmr(self, ranked: list[int], scores: np.ndarray, lam: float, need: int) -> list[int]:
         """Maximal marginal relevance: trade relevance against similarity to what is already picked."""
