@@ -13,9 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,41 +20,18 @@ from pathlib import Path
 
 import httpx
 
+from .server import HOST, serve, wait_until
+
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "load-faults-token"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(workdir: Path, shows: Path, reviews: list[Path], workers: int) -> tuple[subprocess.Popen, str]:
+def trained_model(workdir: Path, shows: Path, reviews: list[Path]) -> Path:
     from recommender.training import train
 
     model = workdir / "model.joblib"
     train(shows, reviews, model)
-    port = free_port()
-    env = {**os.environ, "KDRAMA_MODEL_PATH": str(model), "KDRAMA_DB_PATH": str(workdir / "reviews.sqlite3"),
-           "KDRAMA_SHOWS_PATH": str(shows), "KDRAMA_REVIEWS_PATHS": ",".join(map(str, reviews)),
-           "KDRAMA_API_TOKEN": TOKEN}
-    with open(workdir / "server.log", "wb") as log:  # the child keeps its own copy of the descriptor
-        proc = subprocess.Popen([sys.executable, "-m", "recommender.cli", "serve", "--port", str(port), "--workers", str(workers)],
-                                cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited early; see {workdir / 'server.log'}")
-        time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not answer /health within 60 s")
+    return model
 
 
 async def run_load(base: str, show_ids: list[str], seconds: float, clients: int, retrains: int) -> dict:
@@ -165,17 +139,16 @@ def main(argv: list[str] | None = None) -> int:
 
     show_ids = [s.show_id for s in load_shows(args.shows)[0]]
     with tempfile.TemporaryDirectory(prefix="kdrama-load-") as tmp:
-        proc, base = start_server(Path(tmp), args.shows, args.reviews, args.workers)
-        try:
+        workdir = Path(tmp)
+        model = trained_model(workdir, args.shows, args.reviews)
+        env = {"KDRAMA_DB_PATH": str(workdir / "reviews.sqlite3"), "KDRAMA_SHOWS_PATH": str(args.shows),
+               "KDRAMA_REVIEWS_PATHS": ",".join(map(str, args.reviews)), "KDRAMA_API_TOKEN": TOKEN}
+        with serve(model, workers=args.workers, env=env, cwd=workdir) as (process, port, _):
+            wait_until(port, "/health", limit_s=60, process=process)
+            base = f"http://{HOST}:{port}"
             print(f"load: {args.clients} clients for {args.seconds:.0f} s against {base}, "
                   f"{args.retrains} retrains, reviews posted throughout", file=sys.stderr, flush=True)
             stats = asyncio.run(run_load(base, show_ids, args.seconds, args.clients, args.retrains))
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
     summary = summarize(stats, args.seconds, args.clients)
     print(json.dumps(summary, indent=2))
     if args.json:

@@ -1,7 +1,7 @@
 """Query cost in process: the engine's similar() against the bare kernel and NearestNeighbors.
 
 All variants run round-robin per seed, in one process and one run, so machine noise hits them
-alike. On the same text features (``model.features_.blocks["text"]``, L2-normalized CSR):
+alike. On the same text features (``model.block("text")``, L2-normalized CSR):
 - ``engine``: ``model.similar(seed, k=10, weekend=True)``, default blend, filter and reasons;
 - ``bare_matvec``: the textbook kernel, one CSR mat-vec ``X @ q`` plus ``argpartition`` for top-10;
 - ``bare_gather``: the engine's own trick on the text block alone, ``q @ X.T[q's columns]`` plus
@@ -53,7 +53,7 @@ def bare_gather(X, Xt, i: int, k: int = K) -> np.ndarray:
 def bench_model(model: Recommender, n_seeds: int = 500, nn_seeds: int | None = None, seed: int = 0,
                 warmup: int = 20) -> dict:
     """p50/p99 of every variant over ``n_seeds`` different seeds; ratios from the same samples."""
-    X = model.features_.blocks["text"].tocsr()
+    X = model.block("text")
     Xt = X.T.tocsr()
     nn = NearestNeighbors(metric="cosine", algorithm="brute").fit(X)
     n = len(model.shows_)

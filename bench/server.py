@@ -78,14 +78,15 @@ def children(pid: int) -> list[int]:
 
 
 @contextmanager
-def serve(model: Path, workers: int = 1, port: int | None = None) -> Iterator[tuple[subprocess.Popen, int, float]]:
+def serve(model: Path, workers: int = 1, port: int | None = None, env: dict[str, str] | None = None,
+          cwd: Path = ROOT) -> Iterator[tuple[subprocess.Popen, int, float]]:
     """`kdrama serve` on a free loopback port: yields (process, port, start time); stopped on exit."""
     port = port or free_port()
-    env = {**os.environ, "KDRAMA_MODEL_PATH": str(Path(model).resolve())}
+    env = {**os.environ, **(env or {}), "KDRAMA_MODEL_PATH": str(Path(model).resolve())}
     command = [*_kdrama(), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers),
                "--model", str(model), "--log-level", "warning"]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         yield process, port, started
     finally:

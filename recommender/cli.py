@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from .errors import KdramaError, UnknownShowError
+from .paths import default_model, default_review_files, default_shows
 
 EXIT_USAGE = 2
 
 
 def _default_model() -> str:
-    return os.environ.get("KDRAMA_MODEL_PATH", "models/model.joblib")
+    return default_model()
 
 
 def _say(message: str) -> None:
@@ -56,7 +55,7 @@ def format_table(results) -> str:
 def cmd_train(args) -> int:
     from .training import train
 
-    reviews = args.reviews if args.reviews is not None else (["data/reviews.jsonl"] if Path("data/reviews.jsonl").exists() else [])
+    reviews = args.reviews if args.reviews is not None else default_review_files()
     result = train(args.shows, reviews, args.out, strict=args.strict, force=not args.if_changed,
                    progress=None if args.quiet else _say)
     print(result.summary())
@@ -155,8 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("train", help="train a model from a shows file and review files")
-    p.add_argument("--shows", default="data/shows.csv")
-    p.add_argument("--reviews", nargs="*", help="review files, CSV or JSONL (default data/reviews.jsonl)")
+    p.add_argument("--shows", default=default_shows(), help="catalog (default $KDRAMA_SHOWS_PATH or data/shows.csv)")
+    p.add_argument("--reviews", nargs="*", help="review files, CSV or JSONL (default $KDRAMA_REVIEWS_PATHS or data/reviews.jsonl)")
     p.add_argument("--out", default=_default_model())
     p.add_argument("--strict", action="store_true", help="any bad row is an error instead of a warning")
     p.add_argument("--if-changed", action="store_true", help="skip training when the inputs are unchanged")

@@ -23,6 +23,7 @@ from sklearn.preprocessing import normalize
 
 from .catalog import read_rows
 from .errors import DataError
+from .paths import default_review_files, default_shows
 
 __all__ = [
     "Metrics", "baselines", "evaluate_rankers", "fold_metrics", "fold_of", "load_truth", "ndcg_at", "ranking_metrics",
@@ -267,7 +268,7 @@ def run(shows_path, review_paths, truth_path, model_path=None, json_path=None, c
     rankers: dict[str, Ranker] = {"kdrama engine": engine_ranker(model)}
     if with_baselines:
         rankers.update(baselines(model.shows_))
-    results = evaluate_rankers(rankers, ids, truth, features=model.features_.blocks["tags"], progress=say)
+    results = evaluate_rankers(rankers, ids, truth, features=model.block("tags"), progress=say)
     satisfaction = filter_satisfaction(model, sorted(truth)[:200])
     if json_path:
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
@@ -282,7 +283,7 @@ def run(shows_path, review_paths, truth_path, model_path=None, json_path=None, c
 
 def register(sub) -> None:
     p = sub.add_parser("evaluate", help="score the engine and baselines against (seed, recommended) pairs")
-    p.add_argument("--shows", default="data/shows.csv")
+    p.add_argument("--shows", default=default_shows())
     p.add_argument("--reviews", nargs="*", default=None, help="review files (default data/reviews.jsonl)")
     p.add_argument("--truth", required=True, help="CSV/JSONL of pairs: seed|show_id|mdl_id, target|rec_show_id|rec_mdl_id")
     p.add_argument("--model", help="score this trained model instead of training one")
@@ -298,7 +299,7 @@ def _cmd_evaluate(args) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    reviews = args.reviews if args.reviews is not None else (["data/reviews.jsonl"] if Path("data/reviews.jsonl").exists() else [])
+    reviews = args.reviews if args.reviews is not None else default_review_files()
     results, satisfaction = run(args.shows, reviews, args.truth, args.model, args.json_path, args.chart,
                                 with_baselines=not args.no_baselines, progress=say, folds=args.folds)
     print(format_table(results))

@@ -12,7 +12,6 @@ and never stops the other files.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,8 @@ from pathlib import Path
 from .blogpost import KNOWN_NETWORKS, Post, count_mentions, read_facts, read_post, title_candidates
 from .catalog import Problem, Review, Show, load_shows, read_input_bytes, read_rows, review_from_row
 from .errors import DataError, UnknownShowError
-from .store import DEFAULT_DB, ReviewStore
+from .paths import default_db, default_shows
+from .store import ReviewStore
 from .titles import Catalog, normalize_title
 from .tropes import slugify
 
@@ -197,14 +197,6 @@ def _read_post_file(path: Path) -> str:
 
 
 # ---- CLI ------------------------------------------------------------------------------------------
-def default_db() -> str:
-    return os.environ.get("KDRAMA_DB_PATH", str(DEFAULT_DB))
-
-
-def default_shows() -> str:
-    return os.environ.get("KDRAMA_SHOWS_PATH", "data/shows.csv")
-
-
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="store reviews from CSV, JSONL, text or HTML files (new shows are created)")
     p.add_argument("files", nargs="+", metavar="FILE", help="review files: .csv/.jsonl rows, or a post (.txt/.md/.html)")

@@ -9,7 +9,7 @@ apply before the top-k cut, so k results come back whenever k shows pass.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -94,9 +94,9 @@ class Recommender:
         self.review_counts_ = np.bincount([self.index_[r.show_id] for r in reviews], minlength=len(shows))
         self.terms_ = features.text_vectorizer.get_feature_names_out()
         self.tag_names_ = [n.split("=", 1)[1] for n in features.tag_vectorizer.get_feature_names_out()]
-        self.franchise_ = np.array([franchise_key(s.title) for s in shows])
         # integer codes: per-query franchise checks stay O(N) integer work, not string sorting
-        self.franchise_codes_ = np.unique(self.franchise_, return_inverse=True)[1].ravel()
+        keys = np.array([franchise_key(s.title) for s in shows])
+        self.franchise_codes_ = np.unique(keys, return_inverse=True)[1].ravel()
         self._stack()
         return self
 
@@ -123,6 +123,12 @@ class Recommender:
         """The show meant by an id, title, alias or Hangul title (raises UnknownShowError)."""
         self._check()
         return self.catalog_.resolve(query)
+
+    def block(self, name: str) -> sp.csr_matrix:
+        """One signal's rows (``"text"``, ``"tags"``, ...): a column range of the stacked matrix."""
+        self._check()
+        start, end = self.offsets_[name]
+        return self.stacked_[:, start:end]
 
     def tags_of(self, show_id: str) -> tuple[str, ...]:
         return self.features_.show_tags[self.index_[show_id]]
@@ -223,6 +229,8 @@ class Recommender:
         state.pop("_weights_cache", None)
         state.pop("_priors_cache", None)
         state.pop("stacked_t_", None)  # the transpose is derived: rebuilt on load, not saved twice
+        if "features_" in state:  # so are the per-signal blocks: they are column ranges of stacked_
+            state["features_"] = replace(state["features_"], blocks={})
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -324,10 +332,10 @@ class Recommender:
         return candidates[order].tolist()
 
     def _dedupe(self, ranked: list[int]) -> list[int]:
-        seen: set[str] = set()
+        seen: set[int] = set()
         kept = []
         for i in ranked:
-            key = self.franchise_[i]
+            key = int(self.franchise_codes_[i])
             if key not in seen:
                 seen.add(key)
                 kept.append(i)

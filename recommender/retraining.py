@@ -8,7 +8,6 @@ from several processes (CLI, uvicorn workers) take turns through a lock file bes
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -16,9 +15,9 @@ from pathlib import Path
 
 from .errors import KdramaError
 from .features import BlendConfig
-from .ingest import default_db, default_shows
+from .paths import DEFAULT_MODEL, default_db, default_model, default_review_files, default_shows
 from .store import ReviewStore
-from .training import DEFAULT_MODEL, TrainResult, train
+from .training import TrainResult, train
 
 __all__ = ["register", "retrain"]
 
@@ -76,26 +75,19 @@ def retrain(
 
 
 # ---- CLI ------------------------------------------------------------------------------------------
-def _default_reviews() -> list[str]:
-    configured = os.environ.get("KDRAMA_REVIEWS_PATHS")
-    if configured is not None:
-        return [p.strip() for p in configured.split(",") if p.strip()]
-    return ["data/reviews.jsonl"] if Path("data/reviews.jsonl").exists() else []
-
-
 def register(sub) -> None:
     p = sub.add_parser("retrain", help="retrain on the catalog plus every stored review (skipped when nothing changed)")
     p.add_argument("--db", default=default_db(), help="review store (default $KDRAMA_DB_PATH or models/reviews.sqlite3)")
     p.add_argument("--shows", default=default_shows(), help="catalog (default $KDRAMA_SHOWS_PATH or data/shows.csv)")
     p.add_argument("--reviews", nargs="*", help="review files besides the store (default data/reviews.jsonl)")
-    p.add_argument("--out", default=os.environ.get("KDRAMA_MODEL_PATH", str(DEFAULT_MODEL)), help="model file to write")
+    p.add_argument("--out", default=default_model(), help="model file to write (default $KDRAMA_MODEL_PATH or models/model.joblib)")
     p.add_argument("--force", action="store_true", help="retrain even when the inputs are unchanged")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_retrain)
 
 
 def cmd_retrain(args) -> int:
-    reviews = args.reviews if args.reviews is not None else _default_reviews()
+    reviews = args.reviews if args.reviews is not None else default_review_files()
     say = None if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
     with ReviewStore(args.db) as store:
         result = retrain(args.shows, reviews, store, args.out, force=args.force, progress=say)

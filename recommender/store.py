@@ -24,10 +24,10 @@ from typing import Any
 
 from .catalog import Review, Show
 from .errors import DataError
+from .paths import DEFAULT_DB
 
 __all__ = ["DEFAULT_DB", "MIGRATIONS", "ReviewStore", "RetrainRun", "StoredReview", "content_hash"]
 
-DEFAULT_DB = Path("models/reviews.sqlite3")
 
 # Append only: a migration that has shipped is never edited, a change is a new number.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (

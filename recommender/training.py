@@ -14,13 +14,11 @@ from .catalog import LoadReport, Review, Show, load_reviews, load_shows
 from .errors import ArtifactError, KdramaError
 from .features import BlendConfig
 from .model import Recommender
+from .paths import DEFAULT_MODEL, DEFAULT_REVIEWS, DEFAULT_SHOWS
 from .titles import Catalog
 
-__all__ = ["DEFAULT_MODEL", "DEFAULT_REVIEWS", "DEFAULT_SHOWS", "TrainResult", "fingerprint", "load_inputs", "train"]
+__all__ = ["TrainResult", "fingerprint", "load_inputs", "train"]
 
-DEFAULT_SHOWS = Path("data/shows.csv")
-DEFAULT_REVIEWS = Path("data/reviews.jsonl")
-DEFAULT_MODEL = Path("models/model.joblib")
 
 
 @dataclass

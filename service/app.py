@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from threadpoolctl import threadpool_limits
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from threadpoolctl import threadpool_limits
 
 from recommender import __version__
 from recommender.errors import KdramaError, UnknownShowError

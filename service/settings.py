@@ -15,6 +15,8 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from recommender.paths import DEFAULT_DB, DEFAULT_MODEL, DEFAULT_REVIEWS, DEFAULT_SHOWS
+
 __all__ = ["MAX_K", "Settings"]
 
 MAX_K = 100  # the documented ceiling for k; settings may only lower it
@@ -33,12 +35,12 @@ def _as_list(value: Any) -> Any:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KDRAMA_", extra="ignore")
 
-    model_path: Path = Field(Path("models/model.joblib"), description="the signed model artifact to serve")
-    shows_path: Path = Field(Path("data/shows.csv"), description="catalog used when retraining")
+    model_path: Path = Field(DEFAULT_MODEL, description="the signed model artifact to serve")
+    shows_path: Path = Field(DEFAULT_SHOWS, description="catalog used when retraining")
     reviews_paths: Annotated[list[Path], NoDecode] = Field(
-        default_factory=lambda: [Path("data/reviews.jsonl")], description="review files used when retraining"
+        default_factory=lambda: [DEFAULT_REVIEWS], description="review files used when retraining"
     )
-    db_path: Path = Field(Path("models/reviews.sqlite3"), description="SQLite store for submitted reviews")
+    db_path: Path = Field(DEFAULT_DB, description="SQLite store for submitted reviews")
     weekend_minutes: int = Field(720, ge=1, le=100_000, description="total runtime that counts as a weekend")
     api_token: SecretStr | None = Field(None, description="bearer token for write/admin endpoints; unset = none allowed")
     max_k: int = Field(MAX_K, ge=1, le=MAX_K, description="largest k a caller may ask for")

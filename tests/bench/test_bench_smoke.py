@@ -35,7 +35,7 @@ def test_query_bench_reports_every_variant(tmp_path):
 
 
 def test_bare_kernels_agree_with_each_other(tmp_path):
-    X = _tiny_model(tmp_path, 60).features_.blocks["text"].tocsr()
+    X = _tiny_model(tmp_path, 60).block("text")
     Xt = X.T.tocsr()
     for i in range(5):
         matvec, gather = query.bare_matvec(X, i), query.bare_gather(X, Xt, i)
