@@ -121,7 +121,7 @@ def load(port: int, paths: list[str], connections: int, duration: float) -> dict
 def _similar_paths(model_file: Path) -> list[str]:
     from recommender.artifact import load_artifact
 
-    ids = [s.show_id for s in load_artifact(model_file).model.shows_]
+    ids = [s.show_id for s in load_artifact(model_file).model.catalog.shows]
     random.Random(0).shuffle(ids)
     return [f"/shows/{quote(i, safe='')}/similar?weekend=true" for i in ids]
 

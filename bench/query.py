@@ -21,7 +21,7 @@ import json
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
-from recommender.model import Recommender
+from recommender.model import SPARSE_BLOCKS, Recommender
 
 from .common import OUT, ensure_model, has_mdl, say, summarize, time_ms
 
@@ -56,10 +56,10 @@ def bench_model(model: Recommender, n_seeds: int = 500, nn_seeds: int | None = N
     X = model.block("text")
     Xt = X.T.tocsr()
     nn = NearestNeighbors(metric="cosine", algorithm="brute").fit(X)
-    n = len(model.shows_)
+    n = len(model.catalog.shows)
     rng = np.random.default_rng(seed)
     rows = rng.choice(n, min(n_seeds, n), replace=False)
-    ids = [s.show_id for s in model.shows_]
+    ids = [s.show_id for s in model.catalog.shows]
     nn_seeds = len(rows) if nn_seeds is None else min(nn_seeds, len(rows))
 
     def likes(j: int) -> list[str]:
@@ -90,7 +90,7 @@ def bench_model(model: Recommender, n_seeds: int = 500, nn_seeds: int | None = N
     return {
         "n_shows": n,
         "text_block": {"shape": list(text.shape), "nnz": int(text.nnz), "nnz_per_row": round(text.nnz / max(n, 1), 1)},
-        "stacked_nnz_per_row": round(model.stacked_.nnz / max(n, 1), 1),
+        "stacked_nnz_per_row": round(sum(model.block(b).nnz for b in SPARSE_BLOCKS) / max(n, 1), 1),
         "seeds": len(rows),
         "nn_seeds": nn_seeds,
         "stats": stats,
@@ -130,9 +130,9 @@ def run(smoke: bool = False, catalogs: list[str] | None = None, n_seeds: int | N
             results[name] = {"skipped": "../shared/data/mdl_html_seoulmate is absent"}
             continue
         model = Recommender.load(ensure_model(name, out))
-        say(f"query: {name} ({len(model.shows_)} shows), {n_seeds} seeds")
+        say(f"query: {name} ({len(model.catalog.shows)} shows), {n_seeds} seeds")
         # NearestNeighbors costs ~100 ms a query at 50k: 200 seeds give a stable median in bounded time
-        result = bench_model(model, n_seeds=n_seeds, nn_seeds=None if len(model.shows_) < 20_000 else 200)
+        result = bench_model(model, n_seeds=n_seeds, nn_seeds=None if len(model.catalog.shows) < 20_000 else 200)
         result["targets"] = targets(result)
         results[name] = result
         del model

@@ -1,4 +1,8 @@
-"""Start and stop `kdrama serve` on loopback for a benchmark, and ask it one thing at a time."""
+"""The one harness that runs a real `kdrama serve` on loopback, for benchmarks and tests alike.
+
+``serve()`` is a context manager for benchmarks; ``Server`` (own process group, readiness wait,
+log file, SIGKILL) is what the tests use through tests/servers.py.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from pathlib import Path
 
 from .common import ROOT
 
-__all__ = ["HOST", "free_port", "get", "rss_mb", "serve", "wait_until"]
+__all__ = ["HOST", "Server", "free_port", "get", "kdrama_command", "rss_mb", "serve", "wait_until"]
 
 HOST = "127.0.0.1"  # load tests only ever target this machine's loopback
 
@@ -26,9 +30,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _kdrama() -> list[str]:
+def kdrama_command() -> list[str]:
     script = Path(sys.executable).parent / "kdrama"
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from recommender.cli import main; raise SystemExit(main())"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "recommender.cli"]
 
 
 def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
@@ -83,7 +87,7 @@ def serve(model: Path, workers: int = 1, port: int | None = None, env: dict[str,
     """`kdrama serve` on a free loopback port: yields (process, port, start time); stopped on exit."""
     port = port or free_port()
     env = {**os.environ, **(env or {}), "KDRAMA_MODEL_PATH": str(Path(model).resolve())}
-    command = [*_kdrama(), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers),
+    command = [*kdrama_command(), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers),
                "--model", str(model), "--log-level", "warning"]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -99,3 +103,60 @@ def serve(model: Path, workers: int = 1, port: int | None = None, env: dict[str,
                 process.wait()
         if process.stderr:
             process.stderr.close()
+
+
+class Server:
+    """`kdrama serve` in its own process group (so SIGKILL takes every worker with it), logging to a file."""
+
+    def __init__(self, cwd: Path, workers: int = 1, env: dict[str, str] | None = None, log_level: str = "info",
+                 timeout: float = 60.0, isolate: bool = False, args: tuple[str, ...] = ()):
+        """``isolate``: start from an environment with no KDRAMA_* setting, then add ``env``."""
+        self.cwd, self.workers = cwd, workers
+        self.port = free_port()
+        self.base = f"http://{HOST}:{self.port}"
+        self.log = cwd / f"serve-{self.port}.log"
+        self.log_level = log_level
+        base_env = {k: v for k, v in os.environ.items() if not (isolate and k.startswith("KDRAMA_"))}
+        with open(self.log, "wb") as output:
+            self.process = subprocess.Popen(
+                [*kdrama_command(), "serve", "--port", str(self.port), "--workers", str(workers), "--log-level", log_level, *args],
+                cwd=cwd, env={**base_env, **(env or {})}, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self.health = self.wait_ready(timeout)
+        except BaseException:
+            self.kill()
+            raise
+
+    def wait_ready(self, timeout: float = 60.0) -> dict:
+        """Until every worker has started (each logs its startup at info level) and /health answers."""
+        import json
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kdrama serve exited with {self.process.returncode}:\n{self.log.read_text()}")
+            started = self.log.read_text(errors="replace").count("Application startup complete")
+            status, body = get(self.port, "/health", timeout=1.0)
+            if status == 200 and (self.log_level != "info" or started >= self.workers):
+                return json.loads(body)
+            time.sleep(0.1)
+        raise TimeoutError(f"kdrama serve did not answer within {timeout} s:\n{self.log.read_text()}")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

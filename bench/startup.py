@@ -30,7 +30,7 @@ from recommender.model import Recommender
 imported = time.perf_counter()
 model = Recommender.load({path!r})
 loaded = time.perf_counter()
-print(json.dumps({{"import_s": imported - started, "load_s": loaded - imported, "seed": model.shows_[0].show_id}}))
+print(json.dumps({{"import_s": imported - started, "load_s": loaded - imported, "seed": model.catalog.shows[0].show_id}}))
 """
 
 

@@ -22,11 +22,12 @@ import joblib
 
 from .errors import ArtifactError, IncompatibleArtifactError
 
-__all__ = ["SCHEMA_VERSION", "LoadedArtifact", "load_artifact", "read_header", "resolve_key", "save_artifact"]
+__all__ = ["SCHEMA_VERSION", "LoadedArtifact", "load_artifact", "read_header", "resolve_key", "save_artifact", "verify_artifact"]
 
 # 1: first version (blocks text/tags/genres/cast + numeric + popularity, HMAC-signed)
 # 2: fitted blend (synopsis block, title mentions, LSA summaries, rating prior, franchise codes)
-SCHEMA_VERSION = 2
+# 3: split configs (TrainConfig/QueryConfig), crew blocks, reasons explainer, franchise policy arrays
+SCHEMA_VERSION = 3
 MAGIC = b"KDRAMA-MODEL\n"
 KEY_ENV = "KDRAMA_ARTIFACT_KEY"
 
@@ -82,16 +83,17 @@ def save_artifact(model, path: str | Path, key: bytes | str | None = None, **met
     path.parent.mkdir(parents=True, exist_ok=True)
     signing_key = resolve_key(path, key, create=True)
     now = datetime.now(UTC)
+    stats = model.stats()
     fingerprint = meta.pop("fingerprint", "")
     header_meta = {
         "schema_version": SCHEMA_VERSION,
         "model_version": now.strftime("%Y%m%dT%H%M%S.%fZ") + (f"-{fingerprint[:8]}" if fingerprint else ""),
         "trained_at": now.isoformat(timespec="seconds"),
         "fingerprint": fingerprint,
-        "n_shows": len(model.shows_),
-        "n_reviews": int(model.n_reviews_),
-        "vocabulary": int(len(model.terms_)),
-        "n_tags": int(len(model.tag_names_)),
+        "n_shows": stats.n_shows,
+        "n_reviews": stats.n_reviews,
+        "vocabulary": stats.vocabulary,
+        "n_tags": stats.n_tags,
         **_versions(),
         **meta,
     }
@@ -140,23 +142,38 @@ def read_header(path: str | Path) -> tuple[dict[str, Any], str, bytes]:
         version = meta["schema_version"]
     except (ValueError, KeyError, TypeError):
         raise ArtifactError(f"{path}: corrupt model header; retrain it") from None
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:  # "2" (a string) is not version 2
         raise IncompatibleArtifactError(
-            f"{path}: model schema version {version}, this engine reads version {SCHEMA_VERSION}; retrain with `kdrama train`"
+            f"{path}: model schema version {version!r}, this engine reads version {SCHEMA_VERSION}; retrain with `kdrama train`"
         )
     return meta, signature, payload
 
 
-def load_artifact(path: str | Path, key: bytes | str | None = None) -> LoadedArtifact:
-    """Verify, then unpickle. Raises IncompatibleArtifactError or ArtifactError (corrupt, tampered)."""
+def verify_artifact(path: str | Path, key: bytes | str | None = None) -> tuple[dict[str, Any], bytes]:
+    """(metadata, payload) once the key is found and the signature verifies; nothing is unpickled.
+
+    Cheap enough to run before starting workers: a missing key, a bad signature or a truncated
+    file is one ArtifactError here, not a traceback in every worker.
+    """
     meta, signature, payload = read_header(path)
     signing_key = resolve_key(path, key)
     header = json.dumps(meta, sort_keys=True).encode()
     if not hmac.compare_digest(_sign(signing_key, header, payload), str(signature)):
-        raise ArtifactError(f"{path}: signature does not verify (file corrupt, tampered with, or signed with another key); refusing to load it")
+        raise ArtifactError(f"{path}: signature does not verify (file corrupt, truncated, tampered with, or signed with "
+                            "another key); refusing to load it")
+    return meta, payload
+
+
+def load_artifact(path: str | Path, key: bytes | str | None = None) -> LoadedArtifact:
+    """Verify, then unpickle. Raises IncompatibleArtifactError or ArtifactError (corrupt, tampered)."""
+    meta, payload = verify_artifact(path, key)
     try:
         model = joblib.load(io.BytesIO(payload))
     except Exception as exc:  # a signed file that still fails is corrupt in a way we cannot fix
         raise ArtifactError(f"{path}: model payload unreadable ({type(exc).__name__}); retrain it") from None
-    model.meta_ = meta
+    from .model import Recommender
+
+    if not isinstance(model, Recommender):  # signed by our key, yet not a model: never serve it
+        raise ArtifactError(f"{path}: the signed payload is a {type(model).__name__}, not a Recommender; retrain it")
+    model.attach_meta(meta)
     return LoadedArtifact(model=model, meta=meta)

@@ -264,14 +264,31 @@ def find_network(text: str, networks: Iterable[str] = KNOWN_NETWORKS, prefer: st
     return ""
 
 
+def catalog_name(name: str) -> str:
+    """A person's name the catalog's way: 'Han So-hee' -> 'Han So Hee', 'PARK hyung-sik' -> 'Park Hyung Sik'."""
+    return " ".join(part[:1].upper() + part[1:].lower() for part in re.split(r"[\s\-‐‑]+", name.strip()) if part)
+
+
 def find_cast(text: str, prefer: str = "") -> tuple[str, ...]:
     """Actors from "stars A and B" / "starring A, B and C", else "(Actor, earlier show)" asides."""
     for where in (prefer, text):
         match = _STARS.search(where or "")
         if match:
-            return tuple(n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match.group("names")) if n.strip())
-    asides = [m.group("name") for m in _PAREN_ACTOR.finditer(text) if not m.group("cameo")]
+            names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match.group("names"))
+            return tuple(catalog_name(n) for n in names if n.strip())
+    asides = [catalog_name(m.group("name")) for m in _PAREN_ACTOR.finditer(text) if not m.group("cameo")]
     return tuple(dict.fromkeys(asides))[:2]
+
+
+_ASIDE = re.compile(r"\s*\([^()]{0,120}\)|\s*[—–]\s*[^—–.]{0,60}[—–]\s*")
+MAX_SYNOPSIS_SENTENCES = 3
+
+
+def _about_the_show(paragraph: str) -> str:
+    """The plot paragraph without the blog's asides: "(Park Hyung-sik, Happiness)", "—no, 19 to be exact—"."""
+    text = _ASIDE.sub(" ", paragraph)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return " ".join(_sentences(text)[:MAX_SYNOPSIS_SENTENCES]) or text
 
 
 def find_synopsis(text: str, fallback: str = "", limit: int = 800) -> str:
@@ -286,8 +303,8 @@ def find_synopsis(text: str, fallback: str = "", limit: int = 800) -> str:
                 if following:
                     body.append(following)
             if body:
-                return " ".join(body)[:limit].strip()
-    return fallback[:limit].strip()
+                return _about_the_show(" ".join(body))[:limit].strip()
+    return _about_the_show(fallback)[:limit].strip()
 
 
 def read_facts(text: str, headline: str = "", title: str | None = None,

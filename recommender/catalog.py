@@ -28,13 +28,17 @@ __all__ = [
     "load_reviews",
     "load_shows",
     "read_rows",
+    "normalize_network",
+    "person_key",
     "split_list",
 ]
 
 SHOW_COLUMNS = (
     "show_id", "title", "year", "episodes", "episode_minutes", "network", "genres", "tags",
-    "cast", "aliases", "native_title", "synopsis", "popularity",
+    "cast", "aliases", "native_title", "synopsis", "popularity", "directors", "writers", "country",
 )
+PEOPLE_COLUMNS = ("cast", "directors", "writers")
+MAX_NAME = 80
 REVIEW_COLUMNS = ("review_id", "show_id", "title", "text", "author", "date", "rating", "source")
 MAX_FIELD = 5_000_000  # a review may be long; a whole file in one field is not
 
@@ -54,6 +58,9 @@ class Show:
     native_title: str = ""
     synopsis: str = ""
     popularity: float | None = None
+    directors: tuple[str, ...] = ()
+    writers: tuple[str, ...] = ()
+    country: str = ""
 
     @property
     def total_minutes(self) -> int | None:
@@ -64,9 +71,19 @@ class Show:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["total_minutes"] = self.total_minutes
-        for key in ("genres", "tags", "cast", "aliases"):
+        for key in ("genres", "tags", "cast", "aliases", "directors", "writers"):
             data[key] = list(data[key])
         return data
+
+    @property
+    def crew(self) -> tuple[str, ...]:
+        return self.directors + self.writers
+
+    @property
+    def summary(self) -> str:
+        """The synopsis' first sentence: enough to judge a show at a glance."""
+        match = re.match(r"(.+?[.!?])(?:\s|$)", self.synopsis)
+        return (match.group(1) if match else self.synopsis).strip()
 
 
 @dataclass(frozen=True)
@@ -109,12 +126,44 @@ class LoadReport:
         return f"{self.path}: loaded {self.loaded}{skipped}"
 
 
-def split_list(value: str | Iterable[str] | None) -> tuple[str, ...]:
-    """'a|b| c' -> ('a', 'b', 'c'); lists pass through; empty parts are dropped."""
+# the usual spelling of networks whose case varies between sources ("jTBC", "Tvn", "NETFLIX")
+_NETWORK_SPELLING = {n.casefold(): n for n in (
+    "JTBC", "tvN", "KBS1", "KBS2", "KBS", "MBC", "SBS", "OCN", "ENA", "MBN", "Mnet", "TVING", "Wavve", "Watcha",
+    "Netflix", "Disney+", "Viki", "iQiyi", "Channel A", "TV Chosun", "Genie TV", "Naver TV Cast", "Kakao TV",
+    "Coupang Play", "Apple TV+", "Amazon Prime", "vLive", "MBC every1", "SBS Plus", "KBS Joy", "Daum Kakao TV",
+)}
+
+
+def normalize_network(name: str) -> str:
+    """'jTBC' -> 'JTBC', 'tvn' -> 'tvN'; names it does not know are kept as written."""
+    name = " ".join((name or "").split())
+    if name.casefold() in _NETWORK_SPELLING:
+        return _NETWORK_SPELLING[name.casefold()]
+    return " ".join(_NETWORK_SPELLING.get(part.casefold(), part) for part in name.split(" "))
+
+
+def person_key(name: str) -> str:
+    """'Han So-hee', 'Han So Hee' and 'han sohee' are one person: case, spaces and hyphens ignored."""
+    return re.sub(r"[\s\-‐‑.'’]+", "", name).casefold()
+
+
+def _people(value: Any, name: str) -> tuple[str, ...]:
+    people = split_list(value)
+    for person in people:
+        if len(person) > MAX_NAME or not re.search(r"[^\W\d_]", person):
+            raise ValueError(f"{name}: {person[:40]!r} is not a name (|-separated names, each at most {MAX_NAME} characters)")
+    return people
+
+
+def split_list(value: str | Iterable[str] | None, sep: str = "|") -> tuple[str, ...]:
+    """'a|b| c' -> ('a', 'b', 'c'); each string of a list is split too; empty parts are dropped.
+
+    The one splitter: files use ``|``, query strings and the CLI use ``,`` (``?tags=a,b`` = ``?tags=a&tags=b``).
+    """
     if value is None:
         return ()
-    parts = value.split("|") if isinstance(value, str) else [str(v) for v in value]
-    return tuple(p.strip() for p in parts if p and p.strip())
+    items = [value] if isinstance(value, str) else [str(v) for v in value]
+    return tuple(p.strip() for item in items for p in item.split(sep) if p.strip())
 
 
 def read_input_bytes(path: Path) -> bytes:
@@ -268,7 +317,10 @@ def show_from_row(row: dict[str, Any]) -> Show:
         network=_clean(row.get("network")),
         genres=split_list(row.get("genres")),
         tags=tags,
-        cast=split_list(row.get("cast")),
+        cast=_people(row.get("cast"), "cast"),
+        directors=_people(row.get("directors"), "directors"),
+        writers=_people(row.get("writers"), "writers"),
+        country=_clean(row.get("country")),
         aliases=split_list(row.get("aliases")),
         native_title=_clean(row.get("native_title")),
         synopsis=_clean(row.get("synopsis")),
@@ -301,12 +353,17 @@ def load_shows(path: str | Path, strict: bool = False) -> tuple[list[Show], Load
     return list(shows.values()), report
 
 
-def review_from_row(row: dict[str, Any], resolve) -> Review:
-    """Build a Review; ``resolve(show_id, title)`` returns the catalog id or raises ValueError."""
+def review_from_row(row: dict[str, Any], catalog) -> Review:
+    """Build a Review whose show is named exactly (``Catalog.review_target``); ValueError names the problem."""
+    from .errors import KdramaError
+
     text = _clean(row.get("text"))
     if not text:
         raise ValueError("text is missing")
-    show_id = resolve(_clean(row.get("show_id")), _clean(row.get("title")))
+    try:
+        show_id = catalog.review_target(_clean(row.get("show_id")), _clean(row.get("title"))).show_id
+    except KdramaError as exc:
+        raise ValueError(str(exc)) from None
     rating = _number(row.get("rating"), "rating")
     if rating is not None and rating > 10:
         raise ValueError(f"rating must be between 0 and 10, got {rating:g}")
@@ -323,20 +380,6 @@ def review_from_row(row: dict[str, Any], resolve) -> Review:
 
 def load_reviews(path: str | Path, catalog, strict: bool = False) -> tuple[list[Review], LoadReport]:
     """Reviews from CSV or JSONL, each resolved against ``catalog`` (a ``Catalog``)."""
-    from .errors import UnknownShowError
-
-    def resolve(show_id: str, title: str) -> str:
-        if show_id:
-            if show_id in catalog.by_id:
-                return show_id
-            raise ValueError(f"show_id {show_id!r} is not in the catalog")
-        if not title:
-            raise ValueError("show_id or title is required")
-        try:
-            return catalog.resolve(title, fuzzy=False).show_id
-        except UnknownShowError as exc:
-            raise ValueError(str(exc)) from None
-
     report = LoadReport(str(path))
     reviews: list[Review] = []
     for line, row, error in read_rows(path):
@@ -344,7 +387,7 @@ def load_reviews(path: str | Path, catalog, strict: bool = False) -> tuple[list[
             report.add(line, error, strict)
             continue
         try:
-            reviews.append(review_from_row(row, resolve))
+            reviews.append(review_from_row(row, catalog))
         except ValueError as exc:
             report.add(line, str(exc), strict)
     report.loaded = len(reviews)

@@ -10,7 +10,6 @@ import hashlib
 import json
 import math
 import random
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from sklearn.preprocessing import normalize
 
 from .catalog import read_rows
 from .errors import DataError
-from .paths import default_review_files, default_shows
+from .query import WEEKEND_MINUTES
 
 __all__ = [
     "Metrics", "baselines", "evaluate_rankers", "fold_metrics", "fold_of", "load_truth", "ndcg_at", "ranking_metrics",
@@ -195,21 +194,22 @@ def baselines(shows, seed: int = 0) -> dict[str, Ranker]:
 
 
 def engine_ranker(model, **options) -> Ranker:
-    ids = [s.show_id for s in model.shows_]
+    catalog = model.catalog
+    ids = [s.show_id for s in catalog.shows]
 
     def rank(seed: int) -> list[int]:
         results = model.recommend(like=[ids[seed]], k=100, **options).results
-        return [model.index_[r.show_id] for r in results]
+        return [catalog.position(r.show_id) for r in results]
 
     return rank
 
 
-def filter_satisfaction(model, seeds: Sequence[str], weekend_minutes: int | None = None) -> float:
+def filter_satisfaction(model, seeds: Sequence[str], weekend_minutes: int = WEEKEND_MINUTES) -> float:
     """Share of results that honour weekend=True and max_episodes=8 (must be 1.0)."""
-    limit = weekend_minutes or model.config_.weekend_minutes
+    limit = weekend_minutes
     good = total = 0
     for seed in seeds:
-        for r in model.similar(seed, k=10, weekend=True, max_episodes=8):
+        for r in model.similar(seed, k=10, weekend=True, weekend_minutes=limit, max_episodes=8):
             total += 1
             good += r.total_minutes is not None and r.total_minutes <= limit and r.episodes <= 8
     return good / total if total else 1.0
@@ -260,14 +260,15 @@ def run(shows_path, review_paths, truth_path, model_path=None, json_path=None, c
         shows, reviews, _ = load_inputs(shows_path, review_paths)
         say(f"training on {len(shows)} shows, {len(reviews)} reviews")
         model = Recommender().fit(shows, reviews)
-    ids = [s.show_id for s in model.shows_]
+    shows = model.catalog.shows
+    ids = [s.show_id for s in shows]
     truth = load_truth(truth_path, set(ids))
     if not truth:
         raise DataError(f"{truth_path}: no (seed, recommended) pair has both ends in the catalog")
     say(f"{len(truth)} seeds, {sum(map(len, truth.values()))} truth pairs")
     rankers: dict[str, Ranker] = {"kdrama engine": engine_ranker(model)}
     if with_baselines:
-        rankers.update(baselines(model.shows_))
+        rankers.update(baselines(shows))
     results = evaluate_rankers(rankers, ids, truth, features=model.block("tags"), progress=say)
     satisfaction = filter_satisfaction(model, sorted(truth)[:200])
     if json_path:
@@ -279,32 +280,3 @@ def run(shows_path, review_paths, truth_path, model_path=None, json_path=None, c
     if chart_path:
         draw_chart(results, Path(chart_path))
     return results, satisfaction
-
-
-def register(sub) -> None:
-    p = sub.add_parser("evaluate", help="score the engine and baselines against (seed, recommended) pairs")
-    p.add_argument("--shows", default=default_shows())
-    p.add_argument("--reviews", nargs="*", default=None, help="review files (default data/reviews.jsonl)")
-    p.add_argument("--truth", required=True, help="CSV/JSONL of pairs: seed|show_id|mdl_id, target|rec_show_id|rec_mdl_id")
-    p.add_argument("--model", help="score this trained model instead of training one")
-    p.add_argument("--json", dest="json_path", help="write the metrics as JSON here")
-    p.add_argument("--chart", help="draw a PNG bar chart here")
-    p.add_argument("--no-baselines", action="store_true")
-    p.add_argument("--folds", type=int, default=0, metavar="N",
-                   help="also report the engine's nDCG@10 and hit@10 on N hash folds of the seeds (the spread)")
-    p.set_defaults(func=_cmd_evaluate)
-
-
-def _cmd_evaluate(args) -> int:
-    def say(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    reviews = args.reviews if args.reviews is not None else default_review_files()
-    results, satisfaction = run(args.shows, reviews, args.truth, args.model, args.json_path, args.chart,
-                                with_baselines=not args.no_baselines, progress=say, folds=args.folds)
-    print(format_table(results))
-    if args.folds > 1:
-        print()
-        print(format_folds(results[0], args.folds))
-    print(f"\nfilter satisfaction (weekend + max 8 episodes): {satisfaction:.3f}")
-    return 0

@@ -22,53 +22,13 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .catalog import Review, Show
+from .catalog import Review, Show, person_key
+from .config import TrainConfig
+from .reasons import name_fragments
 from .titles import normalize_title
 from .tropes import tag_text
 
-__all__ = ["DEFAULT_WEIGHTS", "BlendConfig", "FeatureSet", "TitleMasker", "build_features"]
-
-
-@dataclass
-class BlendConfig:
-    """Every knob of the engine, with its default. Weights multiply each signal's similarity.
-
-    The weights were fitted (coordinate ascent on nDCG@10, 5 folds of seeds split by hash)
-    against community "if you liked X, try Y" pairs; docs/quality.md has the method and folds.
-    """
-
-    # signal weights: similarity per block, summed with these weights
-    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    text_tag_weight: float = 0.5   # a trope found in reviews counts this much of a catalog tag
-    min_text_tag_mentions: int = 2  # mentions needed before a text trope becomes a show tag
-    tag_rank_decay: float = 0.1  # catalog tags come in vote order: the i-th counts 1 / (1 + decay * i)
-    min_df: int = 2
-    max_df: float = 0.5
-    max_features: int = 60_000
-    max_terms_per_show: int = 300  # keeps query cost bounded on long review text
-    lsa_components: int = 128  # width of the dense text/tag summaries; 0 turns them off
-    min_lsa_shows: int = 200  # below this a low-rank summary is noise, so it is skipped
-    rating_prior_reviews: float = 2.0  # a show's mean rating is shrunk towards the catalog mean by this many reviews
-    weekend_minutes: int = 720
-    dedupe_franchise: bool = True
-    year_scale: float = 4.0  # years apart at which year closeness falls to 1/e
-
-
-# fitted per fold on 4/5 of the dev seeds, averaged over the 5 folds, then one refit pass (docs/quality.md)
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "text": 1.2,       # TF-IDF over synopsis + title-masked reviews
-    "synopsis": 1.0,   # TF-IDF over the synopsis alone: the premise, not the reviewers' adjectives
-    "tags": 0.65,      # catalog tags (vote-ordered) + tropes found in the text, IDF-weighted
-    "genres": 0.25,
-    "cast": 0.6,
-    "mentions": 0.35,  # reviews that name the other show ("reminded me of ...")
-    "text_lsa": 0.67,  # low-rank text summary
-    "tags_lsa": 0.36,  # low-rank tag summary
-    "numeric": 0.2,    # closeness in episode count and total runtime
-    "year": 0.24,      # closeness in year
-    "popularity": 1.05,  # a prior: fans recommend what they have seen
-    "rating": 0.24,    # a prior: reviewers' mean rating, shrunk towards the catalog mean
-}
+__all__ = ["FeatureSet", "TitleMasker", "build_features", "numeric_similarity"]
 
 
 class TitleMasker:
@@ -96,9 +56,6 @@ class TitleMasker:
             self._owners[words].add(owners[n] if owners is not None else n)
         for lengths in self._lengths.values():
             lengths.sort(reverse=True)
-
-    def mask(self, text: str) -> str:
-        return self.find(text)[0]
 
     def find(self, text: str) -> tuple[str, set[int]]:
         """The text without catalog titles, and the owners of the titles it named."""
@@ -138,6 +95,7 @@ class FeatureSet:
     dense: dict[str, np.ndarray] = field(default_factory=dict)  # LSA rows, L2-normalized float32 (N x d)
     mentions: sp.csr_matrix | None = None  # N x N, log(1 + times either show's reviews name the other)
     synopsis_vectorizer: TfidfVectorizer | None = None
+    name_terms: np.ndarray | None = None  # per text term: True where it is a piece of a person's name (reasons.py)
 
 
 def _show_documents(shows: list[Show], reviews: list[Review], masker: TitleMasker) -> tuple[list[str], sp.csr_matrix]:
@@ -180,7 +138,7 @@ def _truncate_rows(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
     return normalize(out)
 
 
-def tag_counts(show: Show, text: str, config: BlendConfig) -> tuple[dict[str, float], tuple[str, ...]]:
+def tag_counts(show: Show, text: str, config: TrainConfig) -> tuple[dict[str, float], tuple[str, ...]]:
     """Tag weights for one show and its effective tag list (catalog tags first)."""
     # catalog tags arrive in vote order: the first is what most viewers agreed on
     weights = {f"tag={t}": 1.0 / (1.0 + config.tag_rank_decay * rank) for rank, t in enumerate(show.tags)}
@@ -202,7 +160,7 @@ def _binary_block(values: list[tuple[str, ...]], prefix: str) -> sp.csr_matrix:
     return normalize(TfidfTransformer().fit_transform(matrix))
 
 
-def _numeric(shows: list[Show], reviews: list[Review], config: BlendConfig) -> dict[str, np.ndarray]:
+def _numeric(shows: list[Show], reviews: list[Review], config: TrainConfig) -> dict[str, np.ndarray]:
     def array(values):
         return np.array([np.nan if v is None else float(v) for v in values])
 
@@ -211,9 +169,6 @@ def _numeric(shows: list[Show], reviews: list[Review], config: BlendConfig) -> d
     popularity = array(s.popularity for s in shows)
     pop = np.log1p(np.nan_to_num(popularity, nan=0.0))
     return {
-        "episodes": episodes,
-        "episode_minutes": array(s.episode_minutes for s in shows),
-        "total_minutes": total,
         "year": array(s.year for s in shows),
         "log_episodes": np.log(episodes),
         "log_total": np.log(total),
@@ -238,7 +193,7 @@ def _rating_prior(shows: list[Show], reviews: list[Review], shrink: float) -> np
     return (mean - mean.min()) / span if span > 0 else np.zeros(len(shows))
 
 
-def _lsa(matrix: sp.csr_matrix, config: BlendConfig) -> np.ndarray | None:
+def _lsa(matrix: sp.csr_matrix, config: TrainConfig) -> np.ndarray | None:
     """A low-rank, L2-normalized summary of a block (None when the catalog is too small).
 
     A query costs one N x d float32 product per summary (about 1 ms at 50k shows and d=128 on
@@ -252,7 +207,7 @@ def _lsa(matrix: sp.csr_matrix, config: BlendConfig) -> np.ndarray | None:
     return normalize(svd.fit_transform(matrix)).astype(np.float32)
 
 
-def _text_vectorizer(config: BlendConfig, n_docs: int, max_terms: int | None = None) -> TfidfVectorizer:
+def _text_vectorizer(config: TrainConfig, n_docs: int, max_terms: int | None = None) -> TfidfVectorizer:
     min_df = min(config.min_df, n_docs)
     return TfidfVectorizer(
         sublinear_tf=True,
@@ -265,7 +220,7 @@ def _text_vectorizer(config: BlendConfig, n_docs: int, max_terms: int | None = N
     )
 
 
-def _fit_text(documents: list[str], config: BlendConfig) -> tuple[TfidfVectorizer, sp.csr_matrix]:
+def _fit_text(documents: list[str], config: TrainConfig) -> tuple[TfidfVectorizer, sp.csr_matrix]:
     vectorizer = _text_vectorizer(config, max(len(documents), 1))
     try:
         matrix = vectorizer.fit_transform(documents)
@@ -275,7 +230,7 @@ def _fit_text(documents: list[str], config: BlendConfig) -> tuple[TfidfVectorize
     return vectorizer, matrix
 
 
-def build_features(shows: list[Show], reviews: list[Review], config: BlendConfig, progress=None) -> FeatureSet:
+def build_features(shows: list[Show], reviews: list[Review], config: TrainConfig, progress=None) -> FeatureSet:
     """Fit every block on the catalog."""
     say = progress or (lambda message: None)
     names = [(name, i) for i, s in enumerate(shows) for name in (s.title, *s.aliases)]
@@ -287,11 +242,10 @@ def build_features(shows: list[Show], reviews: list[Review], config: BlendConfig
     vectorizer, text = _fit_text(documents, config)
     text = _truncate_rows(text, config.max_terms_per_show)
     dense = {}
-    if config.weights.get("text_lsa"):
-        say("fitting the low-rank text summary")
-        summary = _lsa(text, config)  # on the truncated rows: same quality, a third of the time
-        if summary is not None:
-            dense["text_lsa"] = summary
+    say("fitting the low-rank text summary")
+    summary = _lsa(text, config)  # on the truncated rows: same quality, a third of the time
+    if summary is not None:
+        dense["text_lsa"] = summary
     synopsis_vectorizer, synopsis = _fit_text([s.synopsis for s in shows], config)
 
     say("tagging tropes")
@@ -308,20 +262,29 @@ def build_features(shows: list[Show], reviews: list[Review], config: BlendConfig
     else:
         tag_idf.fit(sp.csr_matrix((len(shows), 1)))
         tags = sp.csr_matrix((len(shows), 1))
-    if config.weights.get("tags_lsa"):
-        summary = _lsa(sp.csr_matrix(tags), config)
-        if summary is not None:
-            dense["tags_lsa"] = summary
+    summary = _lsa(sp.csr_matrix(tags), config)
+    if summary is not None:
+        dense["tags_lsa"] = summary
 
     blocks = {
         "text": sp.csr_matrix(text, dtype=np.float32),
         "synopsis": sp.csr_matrix(normalize(synopsis), dtype=np.float32),
         "tags": sp.csr_matrix(tags, dtype=np.float32),
         "genres": sp.csr_matrix(_binary_block([s.genres for s in shows], "genre"), dtype=np.float32),
-        "cast": sp.csr_matrix(_binary_block([s.cast for s in shows], "cast"), dtype=np.float32),
+        "cast": _people_block([s.cast for s in shows], "cast"),
+        "directors": _people_block([s.directors for s in shows], "director"),
+        "writers": _people_block([s.writers for s in shows], "writer"),
     }
+    say("finding name fragments in the vocabulary")
+    name_terms = name_fragments(documents, list(vectorizer.get_feature_names_out()), shows)
     return FeatureSet(blocks, vectorizer, tag_vectorizer, tag_idf, show_tags, _numeric(shows, reviews, config),
-                      dense=dense, mentions=mentions, synopsis_vectorizer=synopsis_vectorizer)
+                      dense=dense, mentions=mentions, synopsis_vectorizer=synopsis_vectorizer, name_terms=name_terms)
+
+
+def _people_block(people: list[tuple[str, ...]], prefix: str) -> sp.csr_matrix:
+    """IDF-weighted, L2-normalized person indicators: a shared rare name counts more than a shared busy one."""
+    keys = [tuple(person_key(p) for p in names) for names in people]
+    return sp.csr_matrix(_binary_block(keys, prefix), dtype=np.float32)
 
 
 def numeric_similarity(numeric: dict[str, np.ndarray], seed: int, year_scale: float,

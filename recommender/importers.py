@@ -18,10 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .catalog import SHOW_COLUMNS, LoadReport, read_rows
+from .catalog import SHOW_COLUMNS, LoadReport, normalize_network, read_rows
 from .errors import DataError
 
-__all__ = ["import_kaggle", "import_mdl", "write_reviews", "write_shows"]
+__all__ = ["DEFAULT_MDL_COUNTRY", "import_kaggle", "import_mdl", "write_reviews", "write_shows"]
+
+# the README's workflow recommends K-dramas: an MDL dump also holds Japanese, Chinese, Thai... shows
+DEFAULT_MDL_COUNTRY = "South Korea"
 
 
 def write_shows(rows: Iterable[dict[str, Any]], path: Path) -> int:
@@ -89,9 +92,9 @@ def _rows(path: Path, report: LoadReport) -> Iterable[tuple[int, dict[str, Any]]
         yield line, row
 
 
-def import_mdl(titles: Path, reviews: Path | None, out: Path, country: str | None = None,
+def import_mdl(titles: Path, reviews: Path | None, out: Path, country: str | None = DEFAULT_MDL_COUNTRY,
                progress: Callable[[str], None] | None = None) -> list[LoadReport]:
-    """MyDramaList-style files -> out/shows.csv (+ out/reviews.jsonl)."""
+    """MyDramaList-style files -> out/shows.csv (+ out/reviews.jsonl); ``country=None`` keeps every country."""
     say = progress or (lambda m: None)
     report = LoadReport(str(titles))
     shows, kept = [], set()
@@ -108,10 +111,13 @@ def import_mdl(titles: Path, reviews: Path | None, out: Path, country: str | Non
             "show_id": row["mdl_id"], "title": html.unescape(row["title"]), "year": row.get("year", ""),
             # MDL writes 0 for "not known yet" (upcoming shows): that is unknown, not zero
             "episodes": _positive(row.get("episodes", "")), "episode_minutes": _positive(row.get("duration_min", "")),
-            "network": row.get("original_network", ""), "genres": _split(row.get("genres", "")),
+            "network": normalize_network(row.get("original_network", "")), "genres": _split(row.get("genres", "")),
             "tags": _split(row.get("tags", "")), "cast": _split(row.get("main_cast", "")),
             "aliases": _split(row.get("also_known_as", ""), " | "), "native_title": row.get("native_title", ""),
             "synopsis": row.get("synopsis", ""), "popularity": row.get("watchers", ""),
+            # MDL separates crew names with commas ("Kim Jin Won, Park Hyun Suk")
+            "directors": _split(row.get("director", ""), ","), "writers": _split(row.get("screenwriter", ""), ","),
+            "country": row.get("country", ""),
         })
     report.loaded = write_shows(shows, out / "shows.csv")
     say(f"wrote {report.loaded} shows to {out / 'shows.csv'}")
@@ -163,7 +169,9 @@ def import_kaggle(dramas: Path, out: Path, actors: Path | None = None,
         shows.append({
             "show_id": show_id, "title": row["drama_name"], "year": row.get("year", ""),
             "episodes": row.get("tot_eps", ""), "episode_minutes": round(seconds / 60) if seconds else "",
-            "network": row.get("org_net", ""), "genres": [], "tags": [],
+            "network": normalize_network(row.get("org_net", "")), "genres": [], "tags": [],
+            "directors": _pylist(row.get("director", "")), "writers": _pylist(row.get("screenwriter", "")),
+            "country": row.get("country", ""),
             "cast": cast.get(row["drama_name"], []), "aliases": [], "native_title": "",
             "synopsis": re.sub(r"\(Source:[^)]*\)|~~.*$", "", row.get("synopsis", "")).strip(),
             # `pop` is a popularity *rank* (1 = most popular): invert it into a score
@@ -172,37 +180,3 @@ def import_kaggle(dramas: Path, out: Path, actors: Path | None = None,
     report.loaded = write_shows(shows, out / "shows.csv")
     say(f"wrote {report.loaded} shows to {out / 'shows.csv'}")
     return [report, *reports]
-
-
-def register(sub) -> None:
-    """`kdrama import mdl|kaggle ...`"""
-    p = sub.add_parser("import", help="convert public data layouts into the project's shows/reviews files")
-    kinds = p.add_subparsers(dest="kind", required=True, metavar="KIND")
-    m = kinds.add_parser("mdl", help="MyDramaList-style titles.csv [reviews.csv]")
-    m.add_argument("titles", type=Path)
-    m.add_argument("reviews", type=Path, nargs="?")
-    m.add_argument("--country", help='keep only this country, e.g. "South Korea" (default: all)')
-    m.add_argument("--out", type=Path, default=Path("imported"))
-    m.set_defaults(func=_cmd_import)
-    k = kinds.add_parser("kaggle", help="Kaggle korean_drama.csv [--actors wiki_actors.csv]")
-    k.add_argument("dramas", type=Path)
-    k.add_argument("--actors", type=Path)
-    k.add_argument("--out", type=Path, default=Path("imported"))
-    k.set_defaults(func=_cmd_import)
-
-
-def _cmd_import(args) -> int:
-    import sys
-
-    def say(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    if args.kind == "mdl":
-        reports = import_mdl(args.titles, args.reviews, args.out, country=args.country, progress=say)
-    else:
-        reports = import_kaggle(args.dramas, args.out, actors=args.actors, progress=say)
-    for report in reports:
-        print(report.summary())
-        for problem in report.problems[:20]:
-            print(f"  skipped {problem}")
-    return 0

@@ -12,20 +12,18 @@ and never stops the other files.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blogpost import KNOWN_NETWORKS, Post, count_mentions, read_facts, read_post, title_candidates
-from .catalog import Problem, Review, Show, load_shows, read_input_bytes, read_rows, review_from_row
+from .catalog import Problem, Review, Show, read_input_bytes, read_rows, review_from_row
 from .errors import DataError, UnknownShowError
-from .paths import default_db, default_shows
 from .store import ReviewStore
 from .titles import Catalog, normalize_title
 from .tropes import slugify
 
-__all__ = ["IngestReport", "Ingester", "register"]
+__all__ = ["IngestReport", "Ingester"]
 
 ROW_SUFFIXES = {".csv", ".jsonl", ".ndjson", ".json"}
 HEADLINE_BONUS = 3  # a title in the headline says more than three mentions in the body
@@ -87,24 +85,12 @@ class Ingester:
         return report
 
     def _rows(self, path: Path, report: IngestReport) -> None:
-        def resolve(show_id: str, title: str) -> str:
-            if show_id:
-                if show_id in self.catalog.by_id:
-                    return show_id
-                raise ValueError(f"show_id {show_id!r} is not in the catalog or the store")
-            if not title:
-                raise ValueError("show_id or title is required")
-            try:
-                return self.catalog.resolve(title, fuzzy=False).show_id
-            except UnknownShowError as exc:
-                raise ValueError(f"{exc} (ingest a post about it to create the show)") from None
-
         for line, row, error in read_rows(path):
             if row is None:
                 report.problems.append(Problem(str(path), line, error))
                 continue
             try:
-                review = review_from_row(row, resolve)
+                review = review_from_row(row, self.catalog)
             except ValueError as exc:
                 report.problems.append(Problem(str(path), line, str(exc)))
                 continue
@@ -134,7 +120,7 @@ class Ingester:
         """The catalog show the post reviews, or a new show created from it; None if it names none."""
         if title:
             try:
-                return self.catalog.resolve(title, fuzzy=False)
+                return self.catalog.review_target(title=title)
             except UnknownShowError:
                 return self._cold_start(post, title, report)
         best_show, best_score = self._catalog_match(post)
@@ -142,7 +128,7 @@ class Ingester:
             if score <= best_score:
                 break  # candidates come best first; the catalog show wins ties
             try:
-                return self.catalog.resolve(spelling, fuzzy=False)
+                return self.catalog.review_target(title=spelling)
             except UnknownShowError:
                 return self._cold_start(post, spelling, report)
         return best_show
@@ -197,24 +183,3 @@ def _read_post_file(path: Path) -> str:
 
 
 # ---- CLI ------------------------------------------------------------------------------------------
-def register(sub) -> None:
-    p = sub.add_parser("ingest", help="store reviews from CSV, JSONL, text or HTML files (new shows are created)")
-    p.add_argument("files", nargs="+", metavar="FILE", help="review files: .csv/.jsonl rows, or a post (.txt/.md/.html)")
-    p.add_argument("--title", help="the show every post is about (skips recognition; created if not in the catalog)")
-    p.add_argument("--db", default=default_db(), help="review store (default $KDRAMA_DB_PATH or models/reviews.sqlite3)")
-    p.add_argument("--shows", default=default_shows(), help="catalog to recognise shows in (default data/shows.csv)")
-    p.set_defaults(func=cmd_ingest)
-
-
-def cmd_ingest(args) -> int:
-    shows, _ = load_shows(args.shows)
-    with ReviewStore(args.db) as store:
-        ingester = Ingester(store, shows)
-        reports = [ingester.ingest(path, title=args.title) for path in args.files]
-        waiting = store.reviews_waiting()
-    for report in reports:
-        print(report.summary())
-        for problem in report.problems:
-            print(f"  {problem}" if problem.line else f"  {problem.path}: {problem.reason}", file=sys.stderr)
-    print(f"{waiting} review(s) waiting for a retrain: run `kdrama retrain`" if waiting else "nothing new to train on")
-    return 1 if any(r.failed for r in reports) else 0

@@ -1,15 +1,22 @@
-"""The Recommender: fit(shows, reviews) -> self; similar(seed, ...); recommend(like=..., ...).
+"""The Recommender: fit(shows, reviews) -> self, and the engine's face for every caller.
+
+Callers (CLI, routes, evaluation, benchmarks) use only the public methods: ``recommend``,
+``similar``, ``resolve``, ``describe``, ``search``, ``stats`` (plus ``tags_of``, ``block`` and
+``catalog`` for evaluation). Fitted state ends in ``_`` and is the engine's own.
 
 Scores are a weighted sum of per-signal similarities: one sparse product against the stacked
 sparse blocks (never an N x N matrix), plus O(N) numpy for the rest (two narrow dense LSA
-products, a sparse row of review mentions, length/year closeness and two priors). Filters
-apply before the top-k cut, so k results come back whenever k shows pass.
+products, a sparse row of review mentions, length/year closeness and two priors). A query is a
+mask step (filters, exclusions, the franchise policy) and a ranking step (top-k, optional MMR);
+filters apply before the cut, so k results come back whenever k shows pass.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -17,13 +24,19 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from .catalog import Review, Show
-from .errors import NotFittedError
-from .features import BlendConfig, build_features, numeric_similarity
+from .config import QueryConfig, TrainConfig
+from .errors import InvalidQueryError, NotFittedError, UnknownShowError
+from .features import build_features, numeric_similarity
 from .filters import Filters
-from .titles import Catalog, franchise_key
-from .tropes import tag_text
+from .query import Query
+from .reasons import Explainer
+from .titles import Catalog, Resolution, franchise_key
+from .tropes import strip_negated, tag_text
 
-__all__ = ["Page", "Recommendation", "Recommender"]
+__all__ = ["EngineStats", "Page", "Recommendation", "Recommender", "ShowDetails"]
+
+SPARSE_BLOCKS = ("text", "synopsis", "tags", "genres", "cast", "directors", "writers")
+MMR_POOL = 30  # MMR re-ranks at least this many of the best candidates: enough to find variety, cheap to compare
 
 _BLAS: list = []  # one ThreadpoolController per process, made on first use (it scans loaded libraries)
 
@@ -40,11 +53,6 @@ def _single_threaded_blas():
     return _BLAS[0].limit(limits=1, user_api="blas")
 
 
-SPARSE_BLOCKS = ("text", "synopsis", "tags", "genres", "cast")
-# signals scored outside the sparse product: dense LSA rows, review mentions, closeness, priors
-EXTRA_SIGNALS = ("text_lsa", "tags_lsa", "mentions", "numeric", "year", "popularity", "rating")
-
-
 @dataclass
 class Recommendation:
     show_id: str
@@ -55,6 +63,8 @@ class Recommendation:
     total_minutes: int | None
     network: str
     score: float
+    genres: list[str] = field(default_factory=list)
+    summary: str = ""  # the synopsis' first sentence
     reasons: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,42 +73,95 @@ class Recommendation:
 
 @dataclass
 class Page:
-    """One page of results, the seeds they were computed from, and how many shows passed."""
+    """One page of results, the seeds they came from (as resolved), and how many shows one can page through."""
 
     results: list[Recommendation]
     total: int
     seeds: list[Show]
+    resolutions: list[Resolution] = field(default_factory=list)
+    query: Query | None = None
+    notes: list[str] = field(default_factory=list)  # "taking Soundtrack #1 (2022); also: ...", unusable text
+    empty_reason: str = ""  # why nothing came back, naming the filters that emptied the list
+
+    def message(self) -> str:
+        """What to tell a fan when the page is empty ('' when it is not)."""
+        if self.results:
+            return ""
+        if self.total and self.query is not None and self.query.offset >= self.total:
+            return f"page past the end ({self.total} shows pass; --offset {self.query.offset} skips them all)"
+        return self.empty_reason or "no show passed the filters"
+
+
+@dataclass
+class ShowDetails:
+    """One show as the engine knows it: facts, the tags it uses, and how many reviews it learned from."""
+
+    show: Show
+    tags: list[str]
+    review_count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.show.to_dict(), "catalog_tags": list(self.show.tags), "tags": list(self.tags),
+                "review_count": self.review_count}
+
+
+@dataclass
+class EngineStats:
+    n_shows: int
+    n_reviews: int
+    vocabulary: int = 0
+    n_tags: int = 0
+    model_version: str | None = None
+    trained_at: str | None = None
+    schema_version: int | None = None
 
 
 class Recommender:
     """A "more like this" model over a catalog of shows and their reviews."""
 
-    def __init__(self, config: BlendConfig | None = None):
-        self.config = config
+    def __init__(self, train_config: TrainConfig | None = None, query_config: QueryConfig | None = None):
+        self.train_config = train_config
+        self.query_config = query_config
 
     # ---- fitting -------------------------------------------------------------------------
     def fit(self, shows: Sequence[Show], reviews: Iterable[Review] = (), progress=None) -> Recommender:
-        config = self.config or BlendConfig()
         shows = list(shows)
         if not shows:
-            raise ValueError("cannot fit on an empty catalog")
+            raise InvalidQueryError("shows", "cannot fit on an empty catalog")
+        self.train_config_ = self.train_config or TrainConfig()
+        self.query_config_ = self.query_config or QueryConfig()
         known = {s.show_id for s in shows}
         reviews = [r for r in reviews if r.show_id in known]
-        features = build_features(shows, reviews, config, progress)
-        self.config_ = config
+        features = build_features(shows, reviews, self.train_config_, progress)
         self.shows_ = shows
         self.catalog_ = Catalog(shows)
         self.index_ = {s.show_id: i for i, s in enumerate(shows)}
         self.features_ = features
         self.n_reviews_ = len(reviews)
         self.review_counts_ = np.bincount([self.index_[r.show_id] for r in reviews], minlength=len(shows))
-        self.terms_ = features.text_vectorizer.get_feature_names_out()
         self.tag_names_ = [n.split("=", 1)[1] for n in features.tag_vectorizer.get_feature_names_out()]
-        # integer codes: per-query franchise checks stay O(N) integer work, not string sorting
-        keys = np.array([franchise_key(s.title) for s in shows])
-        self.franchise_codes_ = np.unique(keys, return_inverse=True)[1].ravel()
+        self._fit_franchises()
         self._stack()
+        terms = features.text_vectorizer.get_feature_names_out()
+        blocked = features.name_terms if features.name_terms is not None else np.zeros(len(terms), dtype=bool)
+        self.explainer_ = Explainer(shows, features.show_tags, terms, blocked, self.offsets_, self.tag_names_)
+        features.name_terms = None  # the explainer keeps what it needs
         return self
+
+    def _fit_franchises(self) -> None:
+        """Integer franchise codes, and every show ordered by (franchise, year, catalog position).
+
+        Per query, "the earliest member of each franchise that passes the filters" is then one
+        gather and one comparison over N integers, not a sort.
+        """
+        keys = np.array([franchise_key(s.title) for s in self.shows_])
+        self.franchise_codes_ = np.unique(keys, return_inverse=True)[1].ravel()
+        years = np.array([s.year if s.year is not None else 9999 for s in self.shows_])
+        self.franchise_order_ = np.lexsort((np.arange(len(self.shows_)), years, self.franchise_codes_))
+        members: dict[int, list[int]] = {}
+        for i in self.franchise_order_:
+            members.setdefault(int(self.franchise_codes_[i]), []).append(int(i))
+        self.franchise_members_ = {code: rows for code, rows in members.items() if len(rows) > 1}
 
     def _stack(self) -> None:
         """Stack the sparse blocks side by side; a query is one product with this matrix."""
@@ -114,15 +177,59 @@ class Recommender:
         self.stacked_t_ = self.stacked_.T.tocsr()
         self.filters_ = Filters(self.shows_, self.features_.show_tags)
 
+    @property
+    def is_fitted(self) -> bool:
+        return "stacked_" in self.__dict__
+
     def _check(self) -> None:
-        if not hasattr(self, "stacked_"):
+        if not self.is_fitted:
             raise NotFittedError("this Recommender is not fitted yet: call fit(shows, reviews) or Recommender.load(path)")
 
-    # ---- public queries ---------------------------------------------------------------------
-    def resolve(self, query: str) -> Show:
-        """The show meant by an id, title, alias or Hangul title (raises UnknownShowError)."""
+    def with_query_config(self, config: QueryConfig) -> Recommender:
+        """The same fitted model answering with other query-time weights (no retrain)."""
         self._check()
-        return self.catalog_.resolve(query)
+        other = copy.copy(self)
+        other.query_config_ = config
+        for cached in ("weight_row", "priors"):
+            other.__dict__.pop(cached, None)
+        return other
+
+    def attach_meta(self, meta: dict[str, Any]) -> None:
+        """The artifact's metadata (version, trained_at, ...), set when the model is loaded from a file."""
+        self.meta_ = dict(meta)
+
+    # ---- the engine's face ------------------------------------------------------------------
+    @property
+    def catalog(self) -> Catalog:
+        self._check()
+        return self.catalog_
+
+    def resolve(self, name: str, fuzzy: bool = True, field: str = "title") -> Resolution:
+        """The show meant by an id, title, alias or Hangul title, how it matched, and what else it could mean."""
+        self._check()
+        return self.catalog_.resolve(name, fuzzy=fuzzy, field=field)
+
+    def describe(self, name: str) -> ShowDetails:
+        """One show's facts, effective tags and review count (an id, or any title form)."""
+        show = self.resolve(name).show
+        i = self.index_[show.show_id]
+        return ShowDetails(show=show, tags=list(self.features_.show_tags[i]), review_count=int(self.review_counts_[i]))
+
+    def search(self, query: str, limit: int = 10, offset: int = 0) -> list[Show]:
+        """Shows whose names contain or resemble ``query``, best first."""
+        self._check()
+        return self.catalog_.search(query, limit=limit, offset=offset)
+
+    def stats(self) -> EngineStats:
+        self._check()
+        meta = self.__dict__.get("meta_", {})
+        return EngineStats(n_shows=len(self.shows_), n_reviews=int(self.n_reviews_),
+                           vocabulary=len(self.explainer_.terms), n_tags=len(self.tag_names_), model_version=meta.get("model_version"),
+                           trained_at=meta.get("trained_at"), schema_version=meta.get("schema_version"))
+
+    def tags_of(self, show_id: str) -> tuple[str, ...]:
+        self._check()
+        return self.features_.show_tags[self.index_[show_id]]
 
     def block(self, name: str) -> sp.csr_matrix:
         """One signal's rows (``"text"``, ``"tags"``, ...): a column range of the stacked matrix."""
@@ -130,107 +237,125 @@ class Recommender:
         start, end = self.offsets_[name]
         return self.stacked_[:, start:end]
 
-    def tags_of(self, show_id: str) -> tuple[str, ...]:
-        return self.features_.show_tags[self.index_[show_id]]
-
     def similar(self, seed: str, k: int = 10, **options) -> list[Recommendation]:
         """Shows most like ``seed`` (an id or any title form). See ``recommend`` for options."""
         return self.recommend(like=[seed], k=k, **options).results
 
-    def recommend(
-        self,
-        like: Sequence[str] = (),
-        unlike: Sequence[str] = (),
-        text: str = "",
-        exclude: Sequence[str] = (),
-        k: int = 10,
-        offset: int = 0,
-        max_episodes: int | None = None,
-        max_minutes: int | None = None,
-        weekend: bool = False,
-        min_year: int | None = None,
-        max_year: int | None = None,
-        network: str | Sequence[str] | None = None,
-        genres: Sequence[str] = (),
-        tags: Sequence[str] = (),
-        exclude_tags: Sequence[str] = (),
-        mmr: float | None = None,
-    ) -> Page:
-        """Shows like all of ``like``, unlike ``unlike``, matching ``text``; filtered and paged.
+    def recommend(self, query: Query | None = None, /, **options) -> Page:
+        """Shows like all of ``query.like``, unlike ``unlike``, matching ``text``; filtered and paged.
 
-        ``mmr`` in (0, 1] re-ranks for diversity (1.0 = pure relevance); None keeps pure relevance.
+        Pass a ``Query``, or its fields as keyword options (``like=[...], weekend=True, k=5``).
         """
         self._check()
-        if k < 1:
-            raise ValueError(f"k must be at least 1, got {k}")
-        if offset < 0:
-            raise ValueError(f"offset must be 0 or more, got {offset}")
-        seeds = [self.resolve(s) for s in like]
-        unliked = [self.resolve(s) for s in unlike]
-        if not seeds and not (text or "").strip():
-            raise ValueError("give at least one show you like or a text describing what you want")
-        seed_rows = [self.index_[s.show_id] for s in seeds]
+        query = Query.build(**options) if query is None else (query.with_(**options) if options else query)
+        self.filters_.check(query)
+        resolutions = [self.resolve(name, field="like") for name in query.like]
+        seed_rows = list(dict.fromkeys(self.index_[r.show_id] for r in resolutions))
+        unlike_rows = [self._exact(name, "unlike") for name in query.unlike]
+        banned = seed_rows + unlike_rows + [self._exact(name, "exclude") for name in query.exclude]
+        notes = [r.note() for r in resolutions if r.ambiguous]
+        wish, _ = strip_negated(query.text)  # "not a love triangle": word matching must not reward it
         with _single_threaded_blas():
-            scores, query, extras = self._scores(seed_rows, [self.index_[s.show_id] for s in unliked], text)
+            text_row = self._text_query(wish)
+            if query.text and not text_row.any():
+                if not seed_rows:
+                    raise InvalidQueryError("text", f"none of the words in {query.text[:60]!r} are known to this engine "
+                                                    "(or all of them are ruled out); describe the show in English, or name a show you liked")
+                notes.append(f"the text {query.text[:60]!r} has no word this engine can use; ranked by the seeds only")
+            scores, query_row, extras = self._scores(seed_rows, unlike_rows, text_row)
+        mask = self._mask(query, seed_rows, banned)
+        total = int(mask.sum())
+        page = self._rank(scores, mask, query, query_row)[query.offset: query.offset + query.k]
+        results = [self._result(i, scores[i], seed_rows, query_row, extras) for i in page]
+        empty = self._blame(query, banned) if not total else ""
+        return Page(results=results, total=total, seeds=[r.show for r in resolutions], resolutions=resolutions,
+                    query=query, notes=notes, empty_reason=empty)
 
-        limit = self.config_.weekend_minutes if weekend else None
-        if max_minutes is not None:
-            limit = max_minutes if limit is None else min(limit, max_minutes)
-        mask = self.filters_.mask(
-            max_episodes=max_episodes, max_minutes=limit, min_year=min_year, max_year=max_year,
-            network=network, genres=genres, tags=tags, exclude_tags=exclude_tags,
-        )
-        banned = seed_rows + [self.index_[s.show_id] for s in unliked]
-        banned += [self.index_[self.resolve(s).show_id] for s in exclude]
+    # ---- query steps ------------------------------------------------------------------------
+    def _exact(self, name: str, field: str) -> int:
+        """A listed show (unlike, exclude) resolves exactly: no fuzzy matching for lists a client may make long."""
+        ids = self.catalog_.exact(name)
+        if not ids:
+            raise UnknownShowError(name, len(self.shows_), self.catalog_.suggest(name), field=field)
+        return self.index_[ids[0]]
+
+    def _mask(self, query: Query, seed_rows: list[int], banned: list[int]) -> np.ndarray:
+        """Who may appear: the filters, minus seeds and exclusions, under the franchise policy."""
+        mask = self.filters_.mask(query)
         mask[banned] = False
-        if self.config_.dedupe_franchise and seed_rows:
-            # a "Season 2" of the seed is not a discovery
-            codes = self.franchise_codes_
-            if len(seed_rows) == 1:
-                mask &= codes != codes[seed_rows[0]]
-            else:
-                mask &= ~np.isin(codes, codes[seed_rows])
-        total_passing = int(mask.sum())
-        order = self._rank(scores, mask, offset + k, query, mmr)
-        page = order[offset: offset + k]
-        results = [self._result(i, scores[i], seed_rows, query, extras) for i in page]
-        total = total_passing - self._franchise_dupes(scores, mask) if self.config_.dedupe_franchise else total_passing
-        return Page(results=results, total=total, seeds=seeds)
+        codes = self.franchise_codes_
+        same = np.isin(codes, codes[seed_rows]) if seed_rows else np.zeros(len(codes), dtype=bool)
+        if not query.include_franchise:
+            mask &= ~same
+        # the seed's own seasons compete on score; any other franchise shows its earliest passing season
+        return mask & (same | self._earliest_passing(mask))
 
-    # ---- internals ------------------------------------------------------------------------
+    def _earliest_passing(self, mask: np.ndarray) -> np.ndarray:
+        order = self.franchise_order_[mask[self.franchise_order_]]
+        codes = self.franchise_codes_[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = codes[1:] != codes[:-1]
+        out = np.zeros(len(mask), dtype=bool)
+        out[order[first]] = True
+        return out
+
+    def _rank(self, scores: np.ndarray, mask: np.ndarray, query: Query, query_row: np.ndarray) -> list[int]:
+        candidates = np.flatnonzero(mask)
+        need = query.offset + query.k
+        if query.mmr is not None and query.mmr < 1:
+            chosen = self._top(candidates, scores, max(need * 3, MMR_POOL))
+            return self._mmr(chosen, scores, query.mmr, need)
+        return self._top(candidates, scores, need)
+
+    def _blame(self, query: Query, banned: list[int]) -> str:
+        """Which filters emptied the list: each one that alone passes nothing, else their combination."""
+        used = query.filters_in_use
+        if not used:
+            return "no show is left once the seeds and excluded shows are left out"
+        alone = [name for name, passing in self.filters_.each(query) if not passing]
+        blamed = alone or used
+        return f"no show passes {' + '.join(blamed)}; loosen {'it' if len(blamed) == 1 else 'them'}"
+
+    # ---- scoring ---------------------------------------------------------------------------
     def _text_query(self, text: str) -> np.ndarray:
-        """Free text -> a row in the stacked space (text and tag blocks)."""
+        """Free text -> a row in the stacked space (text, synopsis and tag blocks)."""
         row = np.zeros(self.stacked_.shape[1], dtype=np.float32)
-        words = self.features_.text_vectorizer.transform([text])
-        start, end = self.offsets_["text"]
-        row[start:end] = normalize(words).toarray()[0]
-        synopsis_vectorizer = self.features_.synopsis_vectorizer
-        if synopsis_vectorizer is not None:
-            start, end = self.offsets_["synopsis"]
-            row[start:end] = normalize(synopsis_vectorizer.transform([text])).toarray()[0]
+        if not text.strip():
+            return row
+        features = self.features_
+        for name, vectorizer in (("text", features.text_vectorizer), ("synopsis", features.synopsis_vectorizer)):
+            if vectorizer is not None:
+                start, end = self.offsets_[name]
+                row[start:end] = normalize(vectorizer.transform([text])).toarray()[0]
         found = {f"tag={slug}": 1.0 for slug in tag_text(text)}
         if found:
-            tags = self.features_.tag_idf.transform(self.features_.tag_vectorizer.transform([found]))
+            tags = features.tag_idf.transform(features.tag_vectorizer.transform([found]))
             start, end = self.offsets_["tags"]
             row[start:end] = normalize(tags).toarray()[0]
         return row
 
-    def _weights_row(self) -> np.ndarray:
-        cached = self.__dict__.get("_weights_cache")
-        if cached is None:  # derived from config and offsets: computed once, never saved
-            cached = np.zeros(self.stacked_.shape[1], dtype=np.float32)
-            for name, (start, end) in self.offsets_.items():
-                cached[start:end] = self.config_.weights.get(name, 0.0)
-            self._weights_cache = cached
-        return cached
+    @cached_property
+    def weight_row(self) -> np.ndarray:
+        """Each stacked column's signal weight: derived from the query config, computed once, never saved."""
+        row = np.zeros(self.stacked_.shape[1], dtype=np.float32)
+        for name, (start, end) in self.offsets_.items():
+            row[start:end] = self.query_config_.weights.get(name, 0.0)
+        return row
+
+    @cached_property
+    def priors(self) -> dict[str, np.ndarray]:
+        """The seed-independent signals (popularity, rating), weighted once and kept (not saved)."""
+        weights, numeric = self.query_config_.weights, self.features_.numeric
+        return {name: (weights[name] * numeric[name]).astype(np.float32)
+                for name in ("popularity", "rating") if weights.get(name) and name in numeric}
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.pop("_weights_cache", None)
-        state.pop("_priors_cache", None)
-        state.pop("stacked_t_", None)  # the transpose is derived: rebuilt on load, not saved twice
-        if "features_" in state:  # so are the per-signal blocks: they are column ranges of stacked_
-            state["features_"] = replace(state["features_"], blocks={})
+        for derived in ("weight_row", "priors", "stacked_t_"):  # rebuilt on demand or on load: not saved twice
+            state.pop(derived, None)
+        if "features_" in state:  # the per-signal blocks are column ranges of stacked_
+            state["features_"] = copy.copy(state["features_"])
+            state["features_"].blocks = {}
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -250,17 +375,14 @@ class Recommender:
             out[cols] += values
         return out / len(rows)
 
-    def _scores(self, like: list[int], unlike: list[int], text: str) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    def _scores(self, like: list[int], unlike: list[int], text_row: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Blended score of every show, the (unweighted) query row, and the weighted extra signals."""
-        n_cols = self.stacked_.shape[1]
-        query = np.zeros(n_cols, dtype=np.float32)
+        query = text_row.copy()
         if like:
             query += self._mean_rows(like)
-        if text and text.strip():
-            query += self._text_query(text)
         if unlike:
-            query -= 0.5 * self._mean_rows(unlike)
-        weighted = query * self._weights_row()
+            query -= self.query_config_.unlike_weight * self._mean_rows(unlike)
+        weighted = query * self.weight_row
         nonzero = np.flatnonzero(weighted)
         # only the query's own columns are touched: cost follows the seed, not the vocabulary
         scores = np.asarray(weighted[nonzero] @ self.stacked_t_[nonzero], dtype=np.float32).ravel()
@@ -271,12 +393,13 @@ class Recommender:
 
     def _extra_signals(self, like: list[int], unlike: list[int]) -> dict[str, np.ndarray]:
         """Each weighted signal outside the sparse product, as one float32 value per show."""
-        weights, features, out = self.config_.weights, self.features_, {}
+        config, features, out = self.query_config_, self.features_, {}
+        weights = config.weights
         for name, rows in features.dense.items():
             if weights.get(name) and like:
                 target = rows[like].mean(axis=0)
                 if unlike:
-                    target = target - 0.5 * rows[unlike].mean(axis=0)
+                    target = target - config.unlike_weight * rows[unlike].mean(axis=0)
                 values = rows @ target.astype(np.float32)
                 values *= weights[name]
                 out[name] = values
@@ -289,38 +412,12 @@ class Recommender:
             out["mentions"] = row * np.float32(weights["mentions"] / len(like))
         for name, keys in (("numeric", ("log_episodes", "log_total")), ("year", ("year",))):
             if weights.get(name) and like:
-                closeness = np.mean([numeric_similarity(features.numeric, i, self.config_.year_scale, keys) for i in like], axis=0)
+                closeness = np.mean([numeric_similarity(features.numeric, i, config.year_scale, keys) for i in like], axis=0)
                 out[name] = (weights[name] * closeness).astype(np.float32)
-        for name, values in self._priors().items():
-            out[name] = values
+        out.update(self.priors)
         return out
 
-    def _priors(self) -> dict[str, np.ndarray]:
-        """The seed-independent signals (popularity, rating), weighted once and kept (not saved)."""
-        cached = self.__dict__.get("_priors_cache")
-        if cached is None:
-            weights, numeric = self.config_.weights, self.features_.numeric
-            cached = {name: (weights[name] * numeric[name]).astype(np.float32)
-                      for name in ("popularity", "rating") if weights.get(name) and name in numeric}
-            self._priors_cache = cached
-        return cached
-
-    def _rank(self, scores: np.ndarray, mask: np.ndarray, need: int, query: np.ndarray, mmr: float | None) -> list[int]:
-        candidates = np.flatnonzero(mask)
-        if len(candidates) == 0:
-            return []
-        # dedupe and MMR can drop or reorder candidates: rank a generous head, then widen if short
-        head = min(len(candidates), max(need * 3 + 20, 100) if (mmr or self.config_.dedupe_franchise) else need)
-        while True:
-            chosen = self._top(candidates, scores, head)
-            if self.config_.dedupe_franchise:
-                chosen = self._dedupe(chosen)
-            if mmr is not None and 0 < mmr < 1:
-                chosen = self._mmr(chosen, scores, mmr, need)
-            if len(chosen) >= need or head >= len(candidates):
-                return chosen
-            head = min(len(candidates), head * 4)
-
+    # ---- ranking ---------------------------------------------------------------------------
     @staticmethod
     def _top(candidates: np.ndarray, scores: np.ndarray, head: int) -> list[int]:
         values = scores[candidates]
@@ -331,35 +428,17 @@ class Recommender:
         order = np.lexsort((candidates, -values))
         return candidates[order].tolist()
 
-    def _dedupe(self, ranked: list[int]) -> list[int]:
-        seen: set[int] = set()
-        kept = []
-        for i in ranked:
-            key = int(self.franchise_codes_[i])
-            if key not in seen:
-                seen.add(key)
-                kept.append(i)
-        return kept
-
-    def _franchise_dupes(self, scores: np.ndarray, mask: np.ndarray) -> int:
-        codes = self.franchise_codes_[mask]
-        seen = np.zeros(int(self.franchise_codes_.max()) + 1, dtype=bool)
-        seen[codes] = True
-        return int(len(codes) - np.count_nonzero(seen))
-
     def _mmr(self, ranked: list[int], scores: np.ndarray, lam: float, need: int) -> list[int]:
         """Maximal marginal relevance: trade relevance against similarity to what is already picked."""
-        pool = ranked[: max(need * 3, 30)]
+        pool = ranked[: max(need * 3, MMR_POOL)]
         vectors = self.stacked_[pool]
-        similarity = (vectors @ vectors.T).toarray() / max(sum(self.config_.weights.get(n, 0) > 0 for n in SPARSE_BLOCKS), 1)
+        used = max(sum(self.query_config_.weights.get(n, 0) > 0 for n in SPARSE_BLOCKS), 1)
+        similarity = (vectors @ vectors.T).toarray() / used  # each block is L2-normalized: a mean cosine
         relevance = scores[pool]
         picked: list[int] = []
         left = list(range(len(pool)))
         while left and len(picked) < need:
-            if picked:
-                penalty = similarity[np.ix_(left, picked)].max(axis=1)
-            else:
-                penalty = np.zeros(len(left))
+            penalty = similarity[np.ix_(left, picked)].max(axis=1) if picked else np.zeros(len(left))
             value = lam * relevance[left] - (1 - lam) * penalty
             best = left[int(np.argmax(value))]
             picked.append(best)
@@ -368,48 +447,21 @@ class Recommender:
 
     def _result(self, i: int, score: float, seed_rows: list[int], query: np.ndarray, extras) -> Recommendation:
         show = self.shows_[i]
+        cols, values = self._row(i)
+        reasons = self.explainer_.explain(i, seed_rows, query, cols, values, self.query_config_.weights, extras,
+                                          self._later_seasons(i, seed_rows))
         return Recommendation(
             show_id=show.show_id, title=show.title, year=show.year, episodes=show.episodes,
-            episode_minutes=show.episode_minutes, total_minutes=show.total_minutes,
-            network=show.network, score=round(float(score), 6), reasons=self._reasons(i, seed_rows, query, extras),
+            episode_minutes=show.episode_minutes, total_minutes=show.total_minutes, network=show.network,
+            score=round(float(score), 6), genres=list(show.genres), summary=show.summary, reasons=reasons,
         )
 
-    def _reasons(self, i: int, seed_rows: list[int], query: np.ndarray, extras: dict[str, np.ndarray]) -> dict[str, Any]:
-        cols, values = self._row(i)
-        weights = self.config_.weights
-        products = query[cols] * values
-        components = {}
-        for name, (start, end) in self.offsets_.items():
-            lo, hi = np.searchsorted(cols, (start, end))
-            components[name] = round(float(weights.get(name, 0.0) * products[lo:hi].sum()), 6)
-        for name, values_ in extras.items():
-            components[name] = round(float(values_[i]), 6)
-        return {
-            "shared_tags": self._shared_tags(i, seed_rows, query),
-            "shared_terms": self._shared_terms(cols, values, query),
-            "shared_cast": self._shared_cast(i, seed_rows),
-            "components": components,
-        }
-
-    def _shared_tags(self, i: int, seed_rows: list[int], query: np.ndarray, n: int = 6) -> list[str]:
-        mine = self.features_.show_tags[i]
-        if seed_rows:
-            wanted = set().union(*(self.features_.show_tags[s] for s in seed_rows))
-        else:
-            start, end = self.offsets_["tags"]
-            wanted = {self.tag_names_[j] for j in np.flatnonzero(query[start:end] > 0)}
-        return [t for t in mine if t in wanted][:n]
-
-    def _shared_terms(self, cols: np.ndarray, values: np.ndarray, query: np.ndarray, n: int = 6) -> list[str]:
-        start, end = self.offsets_["text"]
-        lo, hi = np.searchsorted(cols, (start, end))
-        cols, overlap = cols[lo:hi], values[lo:hi] * query[cols[lo:hi]]
-        top = [j for j in np.lexsort((cols, -overlap))[:n] if overlap[j] > 0]
-        return [str(self.terms_[cols[j] - start]) for j in top]
-
-    def _shared_cast(self, i: int, seed_rows: list[int]) -> list[str]:
-        wanted = {c.casefold() for s in seed_rows for c in self.shows_[s].cast}
-        return [c for c in self.shows_[i].cast if c.casefold() in wanted]
+    def _later_seasons(self, i: int, seed_rows: list[int]) -> list[str]:
+        """Titles of the later members of the result's franchise (none for the seed's own franchise)."""
+        members = self.franchise_members_.get(int(self.franchise_codes_[i]))
+        if not members or any(self.franchise_codes_[s] == self.franchise_codes_[i] for s in seed_rows):
+            return []
+        return [self.shows_[m].title for m in members[members.index(i) + 1:]]
 
     # ---- persistence ------------------------------------------------------------------------
     def save(self, path, **meta) -> None:

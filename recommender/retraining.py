@@ -8,18 +8,18 @@ from several processes (CLI, uvicorn workers) take turns through a lock file bes
 from __future__ import annotations
 
 import contextlib
-import sys
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from .config import TrainConfig
 from .errors import KdramaError
-from .features import BlendConfig
-from .paths import DEFAULT_MODEL, default_db, default_model, default_review_files, default_shows
+from .paths import DEFAULT_MODEL
 from .store import ReviewStore
 from .training import TrainResult, train
 
-__all__ = ["register", "retrain"]
+__all__ = ["retrain"]
 
 
 @contextlib.contextmanager
@@ -45,7 +45,7 @@ def retrain(
     store: ReviewStore,
     out: str | Path = DEFAULT_MODEL,
     force: bool = False,
-    config: BlendConfig | None = None,
+    config: TrainConfig | None = None,
     progress: Callable[[str], None] | None = None,
     validate: Callable[[Path], None] | None = None,
 ) -> TrainResult:
@@ -67,30 +67,19 @@ def retrain(
                 validate(out)
         except BaseException as exc:
             reason = str(exc) if isinstance(exc, KdramaError) else f"{type(exc).__name__}: {exc}"
-            store.finish_run(run, "failed", time.perf_counter() - started, error=reason or type(exc).__name__)
+            _record(store, run, "failed", time.perf_counter() - started, error=reason or type(exc).__name__)
             raise
-        store.finish_run(run, "skipped" if result.skipped else "trained", result.seconds,
-                         str(result.meta.get("model_version", "")))
+        # the model is written (and live, when validate swapped it): a store that cannot record that
+        # must not turn the outcome into "failed"
+        result.note = _record(store, run, "skipped" if result.skipped else "trained", result.seconds,
+                              model_version=str(result.meta.get("model_version", "")))
         return result
 
 
-# ---- CLI ------------------------------------------------------------------------------------------
-def register(sub) -> None:
-    p = sub.add_parser("retrain", help="retrain on the catalog plus every stored review (skipped when nothing changed)")
-    p.add_argument("--db", default=default_db(), help="review store (default $KDRAMA_DB_PATH or models/reviews.sqlite3)")
-    p.add_argument("--shows", default=default_shows(), help="catalog (default $KDRAMA_SHOWS_PATH or data/shows.csv)")
-    p.add_argument("--reviews", nargs="*", help="review files besides the store (default data/reviews.jsonl)")
-    p.add_argument("--out", default=default_model(), help="model file to write (default $KDRAMA_MODEL_PATH or models/model.joblib)")
-    p.add_argument("--force", action="store_true", help="retrain even when the inputs are unchanged")
-    p.add_argument("--quiet", action="store_true", help="no progress output")
-    p.set_defaults(func=cmd_retrain)
-
-
-def cmd_retrain(args) -> int:
-    reviews = args.reviews if args.reviews is not None else default_review_files()
-    say = None if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
-    with ReviewStore(args.db) as store:
-        result = retrain(args.shows, reviews, store, args.out, force=args.force, progress=say)
-        extra = f" (store: {len(store.reviews())} reviews, {len(store.shows())} new shows)"
-    print(result.summary() + extra)
-    return 0
+def _record(store: ReviewStore, run: int, outcome: str, seconds: float, **details: str) -> str:
+    """Finish the run's record; '' when recorded, else why not (the outcome stands either way)."""
+    try:
+        store.finish_run(run, outcome, seconds, **details)
+    except (KdramaError, OSError, sqlite3.Error) as exc:
+        return f"the run was {outcome} but could not be recorded in the review store: {exc}"
+    return ""

@@ -75,8 +75,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             pid INTEGER
         );
     """),
+    (3, "crew and country of cold-start shows", """
+        ALTER TABLE shows ADD COLUMN directors TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE shows ADD COLUMN writers TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE shows ADD COLUMN country TEXT NOT NULL DEFAULT '';
+    """),
 )
-_LIST_FIELDS = ("genres", "tags", "cast", "aliases")
+_LIST_FIELDS = ("genres", "tags", "cast", "aliases", "directors", "writers")
 
 
 def _now() -> str:
@@ -255,6 +260,9 @@ class ReviewStore:
         )
         stored = self._read("SELECT * FROM shows WHERE show_id = ?", (show.show_id,))
         return _show(stored[0]), cursor.rowcount == 1
+
+    def count_shows(self) -> int:
+        return int(self._read("SELECT COUNT(*) FROM shows")[0][0])
 
     def shows(self) -> list[Show]:
         return [_show(r) for r in self._read("SELECT * FROM shows ORDER BY created_at, show_id")]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .artifact import SCHEMA_VERSION, read_header, save_artifact
 from .catalog import LoadReport, Review, Show, load_reviews, load_shows
+from .config import TrainConfig
 from .errors import ArtifactError, KdramaError
-from .features import BlendConfig
 from .model import Recommender
 from .paths import DEFAULT_MODEL, DEFAULT_REVIEWS, DEFAULT_SHOWS
 from .titles import Catalog
@@ -27,6 +27,7 @@ class TrainResult:
     skipped: bool
     seconds: float
     reports: list[LoadReport] = field(default_factory=list)
+    note: str = ""  # something the caller should know that did not fail the run
 
     def summary(self) -> str:
         if self.skipped:
@@ -38,7 +39,7 @@ class TrainResult:
         )
 
 
-def fingerprint(shows: Sequence[Show], reviews: Sequence[Review], config: BlendConfig) -> str:
+def fingerprint(shows: Sequence[Show], reviews: Sequence[Review], config: TrainConfig) -> str:
     """A hash of everything a model is made from: same inputs, same fingerprint."""
     digest = hashlib.sha256(f"schema={SCHEMA_VERSION}".encode())
     digest.update(json.dumps(asdict(config), sort_keys=True, default=str).encode())
@@ -74,7 +75,7 @@ def train(
     review_paths: Sequence[str | Path] = (DEFAULT_REVIEWS,),
     out: str | Path = DEFAULT_MODEL,
     strict: bool = False,
-    config: BlendConfig | None = None,
+    config: TrainConfig | None = None,
     extra_shows: Sequence[Show] = (),
     extra_reviews: Sequence[Review] = (),
     force: bool = True,
@@ -83,7 +84,7 @@ def train(
     """Train and save a model; with ``force=False`` an unchanged input skips the work."""
     say = progress or (lambda message: None)
     started = time.perf_counter()
-    config = config or BlendConfig()
+    config = config or TrainConfig()
     say(f"loading {shows_path} and {len(review_paths)} review file(s)")
     shows, reviews, reports = load_inputs(shows_path, review_paths, strict, extra_shows)
     for report in reports:
@@ -112,9 +113,10 @@ def train(
 
 def _sanity_check(model: Recommender) -> None:
     """A model that cannot answer one query must never replace a working one."""
-    if len(model.shows_) < 2:
+    shows = model.catalog.shows
+    if len(shows) < 2:
         return
-    seed = model.shows_[0].show_id
-    results = model.similar(seed, k=min(5, len(model.shows_) - 1))
+    seed = shows[0].show_id
+    results = model.similar(seed, k=min(5, len(shows) - 1))
     if not results or any(r.show_id == seed for r in results):
         raise KdramaError("sanity check failed: the new model returned no results or the seed itself; not saved")

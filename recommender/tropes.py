@@ -18,7 +18,9 @@ __all__ = [
     "extract_runtime",
     "normalize_tag",
     "slugify",
+    "strip_negated",
     "tag_text",
+    "trope_label",
     "trope_slugs",
 ]
 
@@ -210,6 +212,12 @@ _TAG_ALIASES = {
 }
 
 
+def trope_label(slug: str) -> str:
+    """The vocabulary's own label for a slug ("co-habitation" -> "Co-habitation"); other tags as they are."""
+    trope = _BY_SLUG.get(slug)
+    return trope.label if trope else slug
+
+
 def trope_slugs() -> set[str]:
     """Every slug in the vocabulary."""
     return set(_BY_SLUG)
@@ -258,6 +266,25 @@ def tag_text(text: str) -> dict[str, int]:
                     continue
                 found[slug] = found.get(slug, 0) + 1
     return found
+
+
+_NEGATED_SPAN = re.compile(
+    r"\b(?:not|no|never|without|nothing like|none of|isn't|isnt|wasn't|wasnt|aren't|arent|don't|dont|doesn't|doesnt|nor|"
+    r"free of|lacks?)\b((?:\s+(?!(?:but|and|or|with|yet)\b)[^\W\d_][\w'-]*){1,3})",
+    re.IGNORECASE,
+)
+
+
+def strip_negated(text: str) -> tuple[str, list[str]]:
+    """The text without what it negates ("friends to lovers, no love triangle" -> "friends to lovers,"),
+    and the negated phrases: a wish's word matching must not reward what the fan ruled out."""
+    removed: list[str] = []
+
+    def drop(match: re.Match[str]) -> str:
+        removed.append(match.group(1).strip())
+        return " "
+
+    return _NEGATED_SPAN.sub(drop, text or ""), removed
 
 
 _NUMBER_WORDS = {

@@ -17,7 +17,14 @@ from fastapi.responses import JSONResponse
 from threadpoolctl import threadpool_limits
 
 from recommender import __version__
-from recommender.errors import KdramaError, UnknownShowError
+from recommender.errors import (
+    ArtifactError,
+    InvalidQueryError,
+    KdramaError,
+    StoreError,
+    StoreFullError,
+    UnknownShowError,
+)
 
 from .holder import ModelHolder
 from .limits import RequestLimits
@@ -49,7 +56,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
         served_by = holder or ModelHolder(settings.model_path)
         if not served_by.loaded:
             served = served_by.load()  # a missing or unverifiable file stops startup here, with its reason
-            log.info("serving model %s (%d shows) from %s", served.version, len(served.model.shows_), settings.model_path)
+            log.info("serving model %s (%d shows) from %s", served.version, served.model.stats().n_shows, settings.model_path)
         app.state.holder = served_by
         app.state.retrainer = Retrainer(settings, served_by)  # review store + retrain/swap; see service/retrainer.py
         app.state.retrainer.start()
@@ -77,11 +84,19 @@ def factory() -> FastAPI:
 
 
 # ---- errors -------------------------------------------------------------------------------------
+# Each named library error has one status, here and nowhere else. A bare ValueError is a bug: it
+# is not dressed up as a 422.
 def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UnknownShowError, _unknown_show)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(InvalidQueryError, _invalid_query)
+    app.add_exception_handler(StoreError, _store_unavailable)
+    app.add_exception_handler(ArtifactError, _model_unavailable)
     app.add_exception_handler(KdramaError, _engine_refused)
-    app.add_exception_handler(ValueError, _engine_refused)
+
+
+def _where(request: Request) -> str:
+    return "body" if request.method == "POST" else "query"
 
 
 async def _unknown_show(request: Request, exc: UnknownShowError) -> JSONResponse:
@@ -96,7 +111,22 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> JSO
     return JSONResponse(status_code=422, content={"detail": issues})
 
 
-async def _engine_refused(request: Request, exc: Exception) -> JSONResponse:
-    # the engine's messages name the parameter and say what was expected ("offset must be 0 or more")
-    where = "body" if request.method == "POST" else "query"
-    return JSONResponse(status_code=422, content={"detail": [{"loc": [where], "msg": str(exc), "type": "value_error"}]})
+async def _invalid_query(request: Request, exc: InvalidQueryError) -> JSONResponse:
+    # one issue per field involved: a contradiction names both ("min_year" and "max_year")
+    issues = [{"loc": [_where(request), name], "msg": str(exc), "type": "value_error", "suggestions": exc.suggestions}
+              for name in exc.fields]
+    return JSONResponse(status_code=422, content={"detail": issues})
+
+
+async def _store_unavailable(request: Request, exc: StoreError) -> JSONResponse:
+    if isinstance(exc, StoreFullError):
+        return JSONResponse(status_code=507, content={"detail": f"nothing was stored: {exc}"})
+    return JSONResponse(status_code=503, headers={"Retry-After": "5"}, content={"detail": f"nothing was stored: {exc}"})
+
+
+async def _model_unavailable(request: Request, exc: ArtifactError) -> JSONResponse:
+    return JSONResponse(status_code=503, headers={"Retry-After": "5"}, content={"detail": str(exc)})
+
+
+async def _engine_refused(request: Request, exc: KdramaError) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"detail": [{"loc": [_where(request)], "msg": str(exc), "type": "value_error"}]})

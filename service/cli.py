@@ -1,7 +1,7 @@
 """`kdrama serve`: run the HTTP service under uvicorn.
 
-Registered in ``recommender.commands``; this module imports nothing heavy until the command runs,
-so `kdrama --help` stays fast.
+Registered through the ``kdrama.commands`` entry point (pyproject.toml), so the library never
+imports the service; this module imports nothing heavy until the command runs.
 """
 
 from __future__ import annotations
@@ -27,17 +27,19 @@ def register(sub) -> None:
 def cmd_serve(args) -> int:
     import uvicorn
 
-    from recommender.artifact import read_header
+    from recommender.artifact import verify_artifact
+    from recommender.errors import InvalidQueryError
 
     from .settings import Settings
 
     if args.workers < 1:
-        raise ValueError(f"--workers must be at least 1, got {args.workers}")
+        raise InvalidQueryError("workers", f"--workers must be at least 1, got {args.workers}")
     if args.model:
         # workers build their app from the environment, so the flag travels as KDRAMA_MODEL_PATH
         os.environ["KDRAMA_MODEL_PATH"] = str(Path(args.model).resolve())
     settings = Settings()
-    meta, _, _ = read_header(settings.model_path)  # fail here, in one line, rather than in every worker
+    # key, signature and length checked here, in one line, before any worker starts
+    meta, _ = verify_artifact(settings.model_path)
     print(f"serving model {meta.get('model_version')} ({meta.get('n_shows')} shows) "
           f"on http://{args.host}:{args.port} (docs at /docs)", file=sys.stderr, flush=True)
     # uvicorn kills a worker that misses its 5 s health ping; importing scikit-learn and loading the

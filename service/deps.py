@@ -41,7 +41,7 @@ def path_show(
                                  examples=["soundtrack-1-2022"])],
 ) -> Show:
     # no fuzzy matching on a path: a near-miss id is a 404 with suggestions, not another show
-    return served.model.catalog_.resolve(show_id, fuzzy=False)
+    return served.model.resolve(show_id, fuzzy=False, field="show_id").show
 
 
 ShowDep = Annotated[Show, Depends(path_show)]

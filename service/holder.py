@@ -50,7 +50,7 @@ def _stamp(path: Path) -> Stamp | None:
 
 
 def _check_model(model: Any, source: str) -> None:
-    if not isinstance(model, Recommender) or not hasattr(model, "stacked_"):
+    if not isinstance(model, Recommender) or not model.is_fitted:
         raise ArtifactError(f"{source}: does not hold a fitted Recommender; retrain it")
 
 

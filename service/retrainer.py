@@ -23,6 +23,7 @@ from fastapi import Depends, Request
 from recommender.errors import ArtifactError, KdramaError
 from recommender.retraining import retrain
 from recommender.store import ReviewStore
+from recommender.titles import Catalog
 
 from .holder import ModelHolder
 from .settings import Settings
@@ -51,6 +52,7 @@ class Retrainer:
         self._run_lock = threading.Lock()
         self._stop = threading.Event()
         self._timer: threading.Thread | None = None
+        self._review_catalog: tuple[tuple[str, int], Catalog] | None = None
 
     # ---- the store ------------------------------------------------------------------------------
     @property
@@ -61,6 +63,20 @@ class Retrainer:
                 if self._store is None:
                     self._store = ReviewStore(self.settings.db_path)
         return self._store
+
+    def review_catalog(self, served) -> Catalog:
+        """The served catalog plus the shows created since it was trained: what a review may be about.
+
+        Rebuilt only when the model or the number of stored shows changes, not on every POST.
+        """
+        key = (served.version, self.store.count_shows())
+        cached = self._review_catalog
+        if cached is None or cached[0] != key:
+            shows = served.model.catalog.shows
+            known = {s.show_id for s in shows}
+            cached = (key, Catalog(shows + [s for s in self.store.shows() if s.show_id not in known]))
+            self._review_catalog = cached
+        return cached[1]
 
     @property
     def running(self) -> bool:

@@ -7,6 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from recommender.catalog import split_list
+from recommender.query import LIMITS
+
 from .settings import MAX_K
 
 __all__ = [
@@ -23,12 +26,14 @@ SOUNDTRACK = {
     "episodes": 4, "episode_minutes": 44, "total_minutes": 176, "network": "Disney+", "genres": ["Music", "Romance"],
 }
 REASONS = {
-    "shared_tags": ["friends-to-lovers", "music", "short-series"], "shared_terms": ["songwriter", "friends"],
-    "shared_cast": [], "components": {"text": 0.21, "tags": 0.45, "genres": 0.25, "cast": 0.0, "numeric": 0.12},
+    "shared_tags": ["friends-to-lovers", "music"], "tag_labels": ["Friends to lovers", "Music / idols"],
+    "shared_terms": ["songwriter", "lyrics"], "shared_cast": [], "shared_crew": [], "same_franchise": False,
+    "also_in_franchise": [], "components": {"text": 0.21, "tags": 0.45, "genres": 0.25, "cast": 0.0, "numeric": 0.12},
 }
 RESULT = {
     "show_id": "jazz-for-two-2024", "title": "Jazz for Two", "year": 2024, "episodes": 8, "episode_minutes": 30,
-    "total_minutes": 240, "network": "TVING Wavve", "score": 0.821, "reasons": REASONS,
+    "total_minutes": 240, "network": "TVING Wavve", "score": 0.821, "genres": ["Romance", "Music"],
+    "summary": "Two aspiring jazz musicians share a practice room and a dream.", "reasons": REASONS,
 }
 
 
@@ -38,12 +43,9 @@ def split_commas(value: Any) -> Any:
         return []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list):
-        return value  # not a list: let validation name the problem
-    parts: list[Any] = []
-    for item in value:
-        parts.extend((p.strip() for p in item.split(",") if p.strip()) if isinstance(item, str) else [item])
-    return parts
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return value  # not a list of strings: let validation name the problem
+    return list(split_list(value, sep=","))  # the library's one splitter
 
 
 def _finite(value: float) -> float:
@@ -100,9 +102,13 @@ class ShowList(BaseModel):
 class Reasons(BaseModel):
     """Why a show was recommended: what it shares with the seeds, and each signal's share of the score."""
 
-    shared_tags: list[str] = []
-    shared_terms: list[str] = []
+    shared_tags: list[str] = Field([], description="trope slugs both shows carry (length facts are not tropes)")
+    tag_labels: list[str] = Field([], description="the vocabulary's label for each shared tag, same order")
+    shared_terms: list[str] = Field([], description="theme words reviews and synopses use for both")
     shared_cast: list[str] = []
+    shared_crew: list[str] = Field([], description="shared directors and writers")
+    same_franchise: bool = Field(False, description="another season or sister series of the seed")
+    also_in_franchise: list[str] = Field([], description="later seasons of this show's franchise (it is listed as its earliest)")
     components: dict[str, float] = {}
 
     @field_validator("components")
@@ -122,6 +128,8 @@ class SimilarResult(BaseModel):
     total_minutes: int | None = None
     network: str = ""
     score: float
+    genres: list[str] = []
+    summary: str = Field("", description="the synopsis' first sentence")
     reasons: Reasons
 
     @field_validator("score")
@@ -136,6 +144,8 @@ class ResultsPage(BaseModel):
     k: int
     offset: int
     results: list[SimilarResult]
+    notes: list[str] = Field([], description="what the engine took for granted, e.g. which of two shows a name meant")
+    message: str = Field("", description="why the page is empty (the filters that emptied it), else ''")
 
 
 class SimilarResponse(ResultsPage):
@@ -145,6 +155,7 @@ class SimilarResponse(ResultsPage):
     }]})
 
     seed: ShowPublic
+    alternatives: list[ShowPublic] = Field([], description="other shows the title could mean (did you mean)")
 
 
 class RecommendResponse(ResultsPage):
@@ -164,6 +175,7 @@ class FilterParams(BaseModel):
     k: int = Field(10, ge=1, le=MAX_K, description="how many results")
     offset: int = Field(0, ge=0, le=100_000, description="skip this many results (page 2 of k=10 is offset=10)")
     max_episodes: int | None = Field(None, ge=1, le=100_000, description="at most this many episodes")
+    min_episodes: int | None = Field(None, ge=1, le=100_000, description="at least this many episodes")
     max_minutes: int | None = Field(None, ge=1, le=10_000_000, description="total runtime at most this many minutes")
     weekend: bool = Field(False, description="total runtime fits a weekend (720 minutes unless the server says otherwise)")
     min_year: int | None = Field(None, ge=1900, le=2100)
@@ -172,10 +184,13 @@ class FilterParams(BaseModel):
     genres: list[str] = Field([], description="must have all of these genres", examples=[["Romance"]])
     tags: list[str] = Field([], description="must have all of these trope tags", examples=[["friends-to-lovers"]])
     exclude_tags: list[str] = Field([], description="must have none of these tags", examples=[["love-triangle"]])
-    exclude: list[Title] = Field([], max_length=1000, description="leave these shows out (ids or titles), e.g. already seen")
+    country: list[str] = Field([], description="only shows from these countries", examples=[["South Korea"]])
+    exclude: list[Title] = Field([], max_length=LIMITS.max_exclude,
+                                 description="leave these shows out (ids or exact titles), e.g. already seen")
     mmr: float | None = Field(None, gt=0, le=1, allow_inf_nan=False, description="diversity re-ranking; 1 = pure relevance")
+    include_franchise: bool = Field(True, description="false leaves out the seed's own other seasons and sister series")
 
-    _split = field_validator("network", "genres", "tags", "exclude_tags", mode="before")(split_commas)
+    _split = field_validator("network", "genres", "tags", "exclude_tags", "country", mode="before")(split_commas)
 
 
 class SimilarQuery(FilterParams):
@@ -191,9 +206,9 @@ class RecommendRequest(FilterParams):
         "text": "friends to lovers, living together", "exclude": ["Twenty-Five Twenty-One"], "k": 10, "weekend": True,
     }]})
 
-    like: list[Title] = Field([], max_length=50, description="shows you liked (ids or any title form)")
-    unlike: list[Title] = Field([], max_length=50, description="shows to steer away from")
-    text: str = Field("", max_length=2000, description="what you want, in words")
+    like: list[Title] = Field([], max_length=LIMITS.max_likes, description="shows you liked (ids or any title form)")
+    unlike: list[Title] = Field([], max_length=LIMITS.max_unlikes, description="shows to steer away from (ids or exact titles)")
+    text: str = Field("", max_length=LIMITS.max_text, description="what you want, in words")
 
 
 # ---- service ---------------------------------------------------------------------------------
@@ -229,6 +244,7 @@ class ValidationIssue(BaseModel):
     loc: list[str | int] = Field(description="where: ['query', 'k'] or ['body', 'like', 0]")
     msg: str
     type: str
+    suggestions: list[str] = Field([], description="close known values, for an unknown tag, genre or network")
 
 
 class ValidationErrorResponse(BaseModel):

@@ -41,8 +41,8 @@ def status(served: ModelDep, retrainer: RetrainerDep) -> AdminStatus:
     return AdminStatus(
         model_version=served.version,
         trained_at=served.meta.get("trained_at"),
-        n_shows=len(served.model.shows_),
-        n_reviews=int(served.model.n_reviews_),
+        n_shows=served.model.stats().n_shows,
+        n_reviews=served.model.stats().n_reviews,
         reviews_stored=store.count_reviews(),
         shows_created=len(store.shows()),
         reviews_waiting=store.reviews_waiting(),

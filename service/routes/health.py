@@ -14,11 +14,12 @@ router = APIRouter(tags=["service"])
 
 @router.get("/health", response_model=HealthResponse, summary="Service status and the model it serves")
 def health(served: ModelDep) -> HealthResponse:
+    stats = served.model.stats()
     return HealthResponse(
         model_version=served.version,
         trained_at=served.meta.get("trained_at"),
         schema_version=served.meta.get("schema_version"),
-        n_shows=len(served.model.shows_),
-        n_reviews=int(served.model.n_reviews_),
+        n_shows=stats.n_shows,
+        n_reviews=stats.n_reviews,
         package_version=__version__,
     )

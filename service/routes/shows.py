@@ -23,7 +23,7 @@ def search_shows(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> ShowList:
     # one extra row tells whether another page follows
-    found = served.model.catalog_.search(q, limit=limit + 1, offset=offset)
+    found = served.model.search(q, limit=limit + 1, offset=offset)
     return ShowList(
         query=q, limit=limit, offset=offset, has_more=len(found) > limit,
         results=[ShowPublic.model_validate(show) for show in found[:limit]],
@@ -33,10 +33,4 @@ def search_shows(
 @router.get("/{show_id}", response_model=ShowDetail, summary="One show: facts, tags and review count",
             responses={404: {"model": ErrorResponse, "description": "no such show; see suggestions"}})
 def show_detail(show: ShowDep, served: ModelDep) -> ShowDetail:
-    model = served.model
-    return ShowDetail.model_validate({
-        **show.to_dict(),
-        "catalog_tags": list(show.tags),
-        "tags": list(model.tags_of(show.show_id)),
-        "review_count": int(model.review_counts_[model.index_[show.show_id]]),
-    })
+    return ShowDetail.model_validate(served.model.describe(show.show_id).to_dict())

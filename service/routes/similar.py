@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from recommender.model import Page
+from recommender.query import Query as EngineQuery
 
 from ..deps import ModelDep, SettingsDep, ShowDep, invalid
 from ..holder import ServedModel
@@ -29,48 +30,50 @@ router = APIRouter(tags=["more like this"], responses={
 })
 
 
-def engine_options(params: FilterParams, settings: Settings, where: Literal["query", "body"]) -> dict[str, Any]:
-    """Paging and filters as ``Recommender.recommend`` takes them."""
+def engine_query(params: FilterParams, settings: Settings, where: Literal["query", "body"], **seeds: Any) -> EngineQuery:
+    """The engine's Query for these parameters; the server's weekend is the one that counts."""
     if params.k > settings.max_k:
         invalid(where, "k", f"k must be at most {settings.max_k} on this server, got {params.k}")
-    max_minutes = params.max_minutes
-    if params.weekend:
-        # the server's weekend is the one that counts, not the one the model was trained with
-        max_minutes = min(settings.weekend_minutes, max_minutes or settings.weekend_minutes)
-    return dict(
-        k=params.k, offset=params.offset, max_episodes=params.max_episodes, max_minutes=max_minutes, weekend=False,
-        min_year=params.min_year, max_year=params.max_year, network=params.network or None, genres=params.genres,
-        tags=params.tags, exclude_tags=params.exclude_tags, exclude=params.exclude, mmr=params.mmr,
+    return EngineQuery.build(
+        **seeds, k=params.k, offset=params.offset, max_episodes=params.max_episodes, min_episodes=params.min_episodes,
+        max_minutes=params.max_minutes, weekend=params.weekend, weekend_minutes=settings.weekend_minutes,
+        min_year=params.min_year, max_year=params.max_year, networks=params.network, genres=params.genres,
+        tags=params.tags, exclude_tags=params.exclude_tags, countries=params.country, exclude=params.exclude,
+        mmr=params.mmr, include_franchise=params.include_franchise,
     )
 
 
 def _page(page: Page, params: FilterParams, served: ServedModel) -> dict[str, Any]:
     return dict(
         model_version=served.version, total=page.total, k=params.k, offset=params.offset,
-        results=[SimilarResult.model_validate(r) for r in page.results],
+        results=[SimilarResult.model_validate(r) for r in page.results], notes=page.notes, message=page.message(),
     )
+
+
+def _similar(page: Page, params: FilterParams, served: ServedModel) -> SimilarResponse:
+    resolution = page.resolutions[0]
+    return SimilarResponse(seed=ShowPublic.model_validate(resolution.show),
+                           alternatives=[ShowPublic.model_validate(s) for s in resolution.alternatives],
+                           **_page(page, params, served))
 
 
 @router.get("/similar", response_model=SimilarResponse, summary="More like one show, named by title")
 def similar_by_title(query: Annotated[SimilarQuery, Query()], served: ModelDep, settings: SettingsDep) -> SimilarResponse:
-    page = served.model.recommend(like=[query.title], **engine_options(query, settings, "query"))
-    return SimilarResponse(seed=ShowPublic.model_validate(page.seeds[0]), **_page(page, query, served))
+    page = served.model.recommend(engine_query(query, settings, "query", like=[query.title]))
+    return _similar(page, query, served)
 
 
 @router.get("/shows/{show_id}/similar", response_model=SimilarResponse, summary="More like one show, by id")
 def similar_by_id(
     show: ShowDep, params: Annotated[FilterParams, Query()], served: ModelDep, settings: SettingsDep
 ) -> SimilarResponse:
-    page = served.model.recommend(like=[show.show_id], **engine_options(params, settings, "query"))
-    return SimilarResponse(seed=ShowPublic.model_validate(show), **_page(page, params, served))
+    page = served.model.recommend(engine_query(params, settings, "query", like=[show.show_id]))
+    return _similar(page, params, served)
 
 
 @router.post("/recommend", response_model=RecommendResponse,
              summary="Like several shows, unlike others, and/or describe what you want")
 def recommend(request: RecommendRequest, served: ModelDep, settings: SettingsDep) -> RecommendResponse:
-    if not request.like and not request.text.strip():
-        invalid("body", "like", "give at least one show in 'like', or a 'text' describing what you want")
-    page = served.model.recommend(
-        like=request.like, unlike=request.unlike, text=request.text, **engine_options(request, settings, "body")
-    )
+    query = engine_query(request, settings, "body", like=request.like, unlike=request.unlike, text=request.text)
+    page = served.model.recommend(query)
     return RecommendResponse(seeds=[ShowPublic.model_validate(s) for s in page.seeds], **_page(page, request, served))

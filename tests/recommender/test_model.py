@@ -32,7 +32,8 @@ def test_results_carry_the_promised_fields(tiny_model):
     data = result.to_dict()
     for key in ("show_id", "title", "year", "episodes", "episode_minutes", "total_minutes", "network", "score", "reasons"):
         assert key in data
-    assert set(data["reasons"]) == {"shared_tags", "shared_terms", "shared_cast", "components"}
+    assert set(data["reasons"]) == {"shared_tags", "tag_labels", "shared_terms", "shared_cast", "shared_crew",
+                                    "same_franchise", "also_in_franchise", "components"}
     assert data["total_minutes"] == data["episodes"] * data["episode_minutes"]
     assert sum(data["reasons"]["components"].values()) == pytest.approx(data["score"], abs=1e-4)
     assert data["reasons"]["shared_tags"], "two rom-coms share tropes"
@@ -128,16 +129,37 @@ def test_exclude_and_paging(tiny_model):
     assert "r2" not in {r.show_id for r in excluded}
 
 
-def test_franchise_dedupe(tiny_files, tmp_path):
+@pytest.fixture
+def with_sequel(tiny_files, tmp_path):
     from recommender.training import load_inputs
     from tests.conftest import TINY_SHOWS, write_csv
 
-    sequel = dict(TINY_SHOWS[5], show_id="c3b", title="Love Under One Roof Season 2", year=2024)
+    sequel = dict(TINY_SHOWS[5], show_id="c3b", title="Love Under One Roof Season 2", year=2024, episodes=6)
     shows, reviews, _ = load_inputs(write_csv(tmp_path / "s.csv", [*TINY_SHOWS, sequel]), [tiny_files[1]])
-    model = Recommender().fit(shows, reviews)
-    assert "c3b" not in {r.show_id for r in model.similar("c3", k=10)}
-    ids = [r.show_id for r in model.similar("c1", k=10)]
-    assert not {"c3", "c3b"} <= set(ids)
+    return Recommender().fit(shows, reviews)
+
+
+def test_the_seeds_own_season_is_listed_and_flagged(with_sequel):
+    results = {r.show_id: r for r in with_sequel.similar("c3", k=10)}
+    assert results["c3b"].reasons["same_franchise"] is True
+    assert not any(r.reasons["same_franchise"] for r in results.values() if r.show_id != "c3b")
+    assert "c3b" not in {r.show_id for r in with_sequel.similar("c3", k=10, include_franchise=False)}
+
+
+def test_another_franchise_appears_once_as_its_first_season(with_sequel):
+    results = with_sequel.similar("c1", k=10)
+    ids = [r.show_id for r in results]
+    assert "c3" in ids and "c3b" not in ids
+    entry = next(r for r in results if r.show_id == "c3")
+    assert entry.reasons["also_in_franchise"] == ["Love Under One Roof Season 2"]
+    assert entry.reasons["same_franchise"] is False
+    page = with_sequel.recommend(like=["c1"], k=10)
+    assert page.total == len(ids)  # what one can page through: one entry for the franchise
+
+
+def test_a_filter_that_drops_season_one_shows_season_two(with_sequel):
+    ids = [r.show_id for r in with_sequel.similar("c1", k=10, min_year=2024)]
+    assert ids == ["c3b"]
 
 
 def test_mmr_keeps_k_and_changes_nothing_at_one(tiny_model):

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from recommender import Recommender
 from recommender.catalog import Review, Show
-from recommender.tropes import TROPES
+from recommender.errors import InvalidQueryError
+from recommender.tropes import TROPES, trope_slugs
 
 TAGS = [t.slug for t in TROPES[:12]]
 WORDS = ["love", "revenge", "friends", "roommates", "murder", "palace", "chaebol", "ghost", "doctor", "music",
@@ -79,7 +80,15 @@ def test_engine_promises(data, q, k, seed_index):
     shows, reviews = data
     model = Recommender().fit(shows, reviews)
     seed = shows[seed_index % len(shows)].show_id
-    page = model.recommend(like=[seed], k=k, **q)
+    try:
+        page = model.recommend(like=[seed], k=k, **q)
+    except InvalidQueryError as exc:
+        # refused only for what no show could pass: a contradiction, or a value the catalog never has
+        contradiction = q.get("min_year", 0) > q.get("max_year", 9999) or set(q.get("tags", ())) & set(q.get("exclude_tags", ()))
+        unknown = {"network": q.get("network") not in {s.network for s in shows},
+                   "tags": not set(q.get("tags", ())) <= {t for s in shows for t in model.tags_of(s.show_id)} | trope_slugs()}
+        assert contradiction or unknown.get(exc.field), (exc.field, str(exc), q)
+        return
     results = page.results
     assert len(results) <= k
     assert seed not in {r.show_id for r in results}

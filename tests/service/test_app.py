@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import service.app
-from recommender.errors import ArtifactError, NotFittedError
+from recommender.errors import ArtifactError, InvalidQueryError, NotFittedError
 from service.app import create_app, factory
 from service.deps import current_model
 from service.settings import Settings
@@ -53,7 +53,7 @@ def test_unknown_routes_are_plain_404s(client):
 
 
 @pytest.mark.parametrize("error, message", [
-    (ValueError("offset must be 0 or more, got -1"), "offset must be 0 or more, got -1"),
+    (InvalidQueryError("offset", "offset must be 0 or more, got -1"), "offset must be 0 or more, got -1"),
     (NotFittedError("this Recommender is not fitted yet"), "this Recommender is not fitted yet"),
 ])
 def test_engine_refusals_are_422s_with_the_engines_message(client, error, message):
@@ -62,7 +62,7 @@ def test_engine_refusals_are_422s_with_the_engines_message(client, error, messag
     class Refusing:
         catalog_ = served.model.catalog_
 
-        def recommend(self, **_):
+        def recommend(self, *_, **__):
             raise error
 
     client.app.dependency_overrides[current_model] = lambda: type(served)(Refusing(), served.meta)

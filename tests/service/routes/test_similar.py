@@ -6,8 +6,10 @@ import pytest
 
 from tests.service.conftest import ROMCOMS, SHOWS, THRILLERS, strict_json
 
-RESULT_FIELDS = {"show_id", "title", "year", "episodes", "episode_minutes", "total_minutes", "network", "score", "reasons"}
-REASON_FIELDS = {"shared_tags", "shared_terms", "shared_cast", "components"}
+RESULT_FIELDS = {"show_id", "title", "year", "episodes", "episode_minutes", "total_minutes", "network", "score", "genres",
+                 "summary", "reasons"}
+REASON_FIELDS = {"shared_tags", "tag_labels", "shared_terms", "shared_cast", "shared_crew", "same_franchise",
+                 "also_in_franchise", "components"}
 
 
 def ok(response) -> dict:
@@ -71,8 +73,10 @@ def test_total_counts_every_show_that_passed(client):
     assert body["total"] == len(SHOWS) - 2 and len(body["results"]) == 2
 
 
-def test_a_sequel_of_the_seed_is_not_a_discovery(client):
-    assert "fh-2" not in result_ids(similar(client, "Friends House", k=20))
+def test_a_sequel_of_the_seed_is_listed_as_the_same_series(client):
+    results = {r["show_id"]: r for r in similar(client, "Friends House", k=20)["results"]}
+    assert results["fh-2"]["reasons"]["same_franchise"] is True
+    assert "fh-2" not in result_ids(similar(client, "Friends House", k=20, include_franchise="false"))
 
 
 # ---- filters ------------------------------------------------------------------------------------
@@ -315,5 +319,8 @@ def test_soundtrack_weekend_gives_ten_short_explained_results(make_client, bundl
     assert len(body["results"]) == 10 and body["total"] >= 10
     for result in body["results"]:
         assert result["total_minutes"] is not None and result["total_minutes"] <= 720
-        assert result["reasons"]["shared_tags"], result["title"]
-        assert "soundtrack" not in result["title"].casefold()  # its own sequel is not a discovery
+        reasons = result["reasons"]
+        assert reasons["shared_tags"] or reasons["shared_cast"] or reasons["same_franchise"], result["title"]
+        # its own sequel is listed, and says so
+        assert result["reasons"]["same_franchise"] == ("soundtrack" in result["title"].casefold()), result["title"]
+    assert "Soundtrack #2" in [r["title"] for r in body["results"]]

@@ -1,0 +1,140 @@
+"""Why a show was recommended: what it shares with the seeds, in words a fan recognises.
+
+An ``Explainer`` is built at fit time from the fitted features and saved with the model. It
+decides which vocabulary terms may be shown as "words fans use for both": never a fragment of a
+person's name (a token of a cast, crew or character name that the texts almost always write with
+a capital letter: "park", "hee", "soo"), never a generic review word ("short", "finish", "thing"),
+and only terms that carry a real share of the overlap (fewer chips rather than weak ones).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .catalog import Show, person_key
+from .titles import franchise_key
+from .tropes import trope_label
+
+__all__ = ["GENERIC_TERMS", "LENGTH_TAGS", "Explainer", "name_fragments"]
+
+# length facts, not tropes: runtime is on every card already
+LENGTH_TAGS = frozenset({"short-series"})
+
+# words every review uses about watching, length and quality: never a reason on their own
+GENERIC_TERMS = frozenset("""
+actor actors actress acted acting audience awesome bad beautiful best better binge binged bit burn cast character
+characters chemistry completely couldn definitely didn doesn drama dramas ending endings enjoyed episode episodes
+especially everyone fan fans favorite favourite feel feeling feels felt finale finish finished finishing gets getting
+good got great half hour hours isn just kept kind later lead leads little long longer lot lots loved makes making
+minute minutes min mins moment moments need nice overall pace paced pacing part parts people performance performances
+plot plots pretty quite rating really recommend rewatch role roles scene scenes season seasons second series shift
+short shorter show shows slow star stars start started story stories stream streaming sure thing things time times
+totally truly viewer viewers wasn watch watched watching way weekend worth wouldn writing year years
+""".split())
+
+MIN_CAPITALIZED_SHARE = 0.6  # a name token written with a capital this often (mid-sentence) is a name, not a word
+MIN_TERM_SHARE = 0.2  # a shown term carries at least this share of the strongest shared term's overlap
+MAX_TERMS = 5
+MAX_TAGS = 6
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*[^\W_]", re.UNICODE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\"“(]\s*)$")
+
+
+def name_fragments(documents: Sequence[str], vocabulary: Sequence[str], shows: Sequence[Show]) -> np.ndarray:
+    """True for each vocabulary term that is a piece of a person's name rather than a word.
+
+    A term qualifies when every hyphen-part of it is a token of some cast or crew name in the
+    catalog ("seon-woo" is made of name syllables too) and the texts write it with a capital
+    letter, mid-sentence, at least ``MIN_CAPITALIZED_SHARE`` of the time. "song" and "young" are
+    name tokens too, but written lower-case as words most of the time, so they stay.
+    """
+    name_tokens = {token.casefold() for show in shows for person in (*show.cast, *show.crew)
+                   for token in re.split(r"[\s\-]+", person) if token}
+    wanted = {term for term in vocabulary if all(part in name_tokens for part in term.split("-"))}
+    capitalized, seen = Counter(), Counter()
+    for document in documents:
+        for match in _WORD.finditer(document):
+            word = match.group()
+            lower = word.casefold()
+            if lower not in wanted:
+                continue
+            if _SENTENCE_START.search(document[max(0, match.start() - 3): match.start()]):
+                continue  # a capital at a sentence start says nothing
+            seen[lower] += 1
+            capitalized[lower] += word[0].isupper()
+
+    def is_name(term: str) -> bool:
+        # never seen mid-sentence: only ever at sentence starts or not at all, so treat it as a name
+        return term in wanted and (not seen[term] or capitalized[term] / seen[term] >= MIN_CAPITALIZED_SHARE)
+
+    return np.array([is_name(term) for term in vocabulary], dtype=bool)
+
+
+class Explainer:
+    """Turns one result's row into reasons: shared tropes, terms, cast, crew, franchise, components."""
+
+    def __init__(self, shows: Sequence[Show], show_tags: Sequence[tuple[str, ...]], terms: Sequence[str],
+                 blocked_terms: np.ndarray, offsets: dict[str, tuple[int, int]], tag_names: Sequence[str]):
+        self.shows = list(shows)
+        self.show_tags = list(show_tags)
+        self.terms = np.asarray(terms, dtype=object)
+        self.showable = ~blocked_terms & np.array([t not in GENERIC_TERMS for t in terms], dtype=bool)
+        self.offsets = dict(offsets)
+        self.tag_names = list(tag_names)
+        self.cast_keys = [{person_key(c): c for c in s.cast} for s in self.shows]
+        self.crew_keys = [{person_key(c): c for c in s.crew} for s in self.shows]
+        self.franchise = [franchise_key(s.title) for s in self.shows]
+
+    def explain(self, i: int, seed_rows: list[int], query: np.ndarray, cols: np.ndarray, values: np.ndarray,
+                weights: dict[str, float], extras: dict[str, np.ndarray], also: list[str]) -> dict[str, Any]:
+        products = query[cols] * values
+        components = {}
+        for name, (start, end) in self.offsets.items():
+            lo, hi = np.searchsorted(cols, (start, end))
+            components[name] = round(float(weights.get(name, 0.0) * products[lo:hi].sum()), 6)
+        for name, column in extras.items():
+            components[name] = round(float(column[i]), 6)
+        tags = self.shared_tags(i, seed_rows, query)
+        return {
+            "shared_tags": tags,
+            "tag_labels": [trope_label(t) for t in tags],
+            "shared_terms": self.shared_terms(cols, values, query),
+            "shared_cast": self._shared_people(self.cast_keys, i, seed_rows),
+            "shared_crew": self._shared_people(self.crew_keys, i, seed_rows),
+            "same_franchise": any(self.franchise[i] == self.franchise[s] for s in seed_rows),
+            "also_in_franchise": also,
+            "components": components,
+        }
+
+    def shared_tags(self, i: int, seed_rows: list[int], query: np.ndarray) -> list[str]:
+        mine = self.show_tags[i]
+        if seed_rows:
+            wanted = set().union(*(self.show_tags[s] for s in seed_rows))
+        else:
+            start, end = self.offsets["tags"]
+            wanted = {self.tag_names[j] for j in np.flatnonzero(query[start:end] > 0)}
+        return [t for t in mine if t in wanted and t not in LENGTH_TAGS][:MAX_TAGS]
+
+    def shared_terms(self, cols: np.ndarray, values: np.ndarray, query: np.ndarray) -> list[str]:
+        start, end = self.offsets["text"]
+        lo, hi = np.searchsorted(cols, (start, end))
+        cols = cols[lo:hi]
+        overlap = values[lo:hi] * query[cols]
+        keep = (overlap > 0) & self.showable[cols - start]
+        if not keep.any():
+            return []
+        cols, overlap = cols[keep], overlap[keep]
+        order = np.lexsort((cols, -overlap))[:MAX_TERMS]
+        strongest = overlap[order[0]]
+        return [str(self.terms[cols[j] - start]) for j in order if overlap[j] >= MIN_TERM_SHARE * strongest]
+
+    @staticmethod
+    def _shared_people(keys: list[dict[str, str]], i: int, seed_rows: list[int]) -> list[str]:
+        wanted = set().union(*(keys[s].keys() for s in seed_rows)) if seed_rows else set()
+        return [name for key, name in keys[i].items() if key in wanted]
