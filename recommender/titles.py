@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .catalog import Show
 from .errors import UnknownShowError
@@ -59,6 +59,11 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.shows)
+
+    def names(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """Every normalized name (title, alias, Hangul title) with the ids of the shows it names."""
+        for name, ids in self._names.items():
+            yield name, tuple(ids)
 
     def resolve(self, query: str, fuzzy: bool = True) -> Show:
         """The show a user means; raises UnknownShowError with suggestions."""
