@@ -9,6 +9,7 @@ Every piece keeps the exact words it came from, so a caller can show and remove 
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from .ask_rules import RULES, Context
 from .titles import Catalog, normalize_title
 from .tropes import trope_mentions
 
-__all__ = ["Interpretation", "Piece", "interpret"]
+__all__ = ["Answer", "Interpretation", "Piece", "answer", "interpret"]
 
 ENGINE_FILTERS = frozenset({"country", "min_episodes"})  # keys the engine takes natively (besides the usual)
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
@@ -414,3 +415,42 @@ def interpret(text: str, catalog: Catalog, *, weekend_minutes: int = 720, latest
     "recent" and "old-school" (default: the newest year in the catalog).
     """
     return _Reader(text or "", catalog, weekend_minutes, latest_year).read()
+
+
+@dataclass
+class Answer:
+    """A request, how it was understood, its results, and why any piece was relaxed."""
+
+    interpretation: Interpretation
+    page: Any  # recommender.model.Page
+    note: str = ""
+
+
+def answer(model, text: str, k: int = 10, *, weekend_minutes: int | None = None, catalog: Catalog | None = None) -> Answer:
+    """Interpret ``text`` against ``model``'s catalog and run it.
+
+    Every piece is a filter, except that when fewer than ``k`` shows carry all the wanted tropes the
+    page is topped up with shows ranked by them (the tropes stay in the ranking text), and ``note``
+    says so. ``weekend_minutes`` is the weekend that counts (a server's own); default: the model's.
+    Raises ValueError when the request names neither a show nor anything to rank by.
+    """
+    weekend = weekend_minutes if weekend_minutes is not None else model.config_.weekend_minutes
+    catalog = catalog if catalog is not None else model.catalog_
+    interpretation = interpret(text, catalog, weekend_minutes=weekend)
+    kwargs = interpretation.to_query_kwargs(engine_filters=set(inspect.signature(model.recommend).parameters))
+    if not kwargs["like"] and not kwargs["text"].strip():
+        raise ValueError(f"{interpretation.describe()}; nothing to rank by: name a show you like "
+                         "('like Soundtrack #1') or say what you want ('a friends to lovers romance')")
+    if kwargs.pop("weekend"):
+        kwargs["max_minutes"] = min(weekend, kwargs["max_minutes"] or weekend)
+    page = model.recommend(k=k, **kwargs)
+    if len(page.results) >= k or not kwargs["tags"]:
+        return Answer(interpretation, page)
+    strict = len(page.results)
+    relaxed = model.recommend(k=k, **{**kwargs, "tags": []})
+    seen = {r.show_id for r in page.results}
+    page.results += [r for r in relaxed.results if r.show_id not in seen][: k - strict]
+    page.total = relaxed.total
+    note = (f"only {strict} show(s) have every wanted trope ({', '.join(kwargs['tags'])}); "
+            f"the next {len(page.results) - strict} rank by them without having them all")
+    return Answer(interpretation, page, note)

@@ -5,7 +5,7 @@ Each entry is ``register(subparsers)``; it adds one or more subcommands.
 
 from __future__ import annotations
 
-from . import evaluation, importers, ingest, retraining
+from . import ask_cli, evaluation, importers, ingest, retraining
 
-REGISTRARS: list = [importers.register, evaluation.register, ingest.register, retraining.register]
+REGISTRARS: list = [importers.register, evaluation.register, ingest.register, retraining.register, ask_cli.register]
 REGISTRARS.append(__import__("service.cli", fromlist=["register"]).register)  # `kdrama serve`
