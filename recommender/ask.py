@@ -287,7 +287,8 @@ class _Reader:
         tokens, key = self.tokens[i:j], self._key(i, j)
         if exact and _HANGUL.search(key):
             return True
-        if all(t.norm in W.FILLERS or t.norm in self.lex.genres or t.norm in W.MOODS for t in tokens):
+        # "good romance" is two words a request is made of; "It's Okay to Not Be Okay" is a title
+        if len(tokens) < 4 and all(t.norm in W.FILLERS or t.norm in self.lex.genres or t.norm in W.MOODS for t in tokens):
             return False
         first = tokens[0].text
         initial = i == 0 or re.search(r"[.!?]\s*$", self.text[: tokens[0].start]) is not None
@@ -352,7 +353,10 @@ class _Reader:
             else:
                 wanted, negated = W.MOODS[word]
                 found.append((m.start(), m.end(), 1, keep(wanted), keep(negated)))
-        for slug, start, end, _negated in trope_mentions(self.text):
+        mentions = [(slug, start, end) for slug, start, end, _negated in trope_mentions(self.text)]
+        for pattern, slug in W.TROPE_WORDS.items():
+            mentions += [(slug, m.start(), m.end()) for m in re.finditer(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", self.lower)]
+        for slug, start, end in mentions:
             found.append((start, end, 2, [("tag", slug)], [("exclude_tag", slug)]))
         chosen: list[tuple[int, int, list, list]] = []
         for start, end, _p, wanted, negated in sorted(found, key=lambda f: (f[0] - f[1], f[2], f[0])):

@@ -19,7 +19,7 @@ __all__ = ["Lexicon", "lexicon"]
 # Regex fragments, matched on lower-case text at word boundaries; unlike cues are tried first
 # because "nothing like" contains "like".
 UNLIKE_CUES = (
-    r"nothing (?:at all )?(?:like|similar to)", r"not (?:at all )?(?:like|similar to)", r"unlike", r"but not",
+    r"nothing (?:at all )?(?:like|similar to)", r"not (?:at all )?(?:like|similar to)", r"unlike", r"but not(?: (?:like|similar to))?",
     r"anything but", r"except(?: for)?", r"other than", r"(?:i )?(?:did ?n[o']?t|didnt|do ?n[o']?t|dont) (?:like|enjoy|love|want)",
     r"(?:i )?hated", r"(?:i )?disliked", r"not a fan of", r"not another", r"no more",
 )
@@ -43,6 +43,7 @@ is are be been was were do does did have has had get got go going make let lets 
 maybe perhaps preferably ideally only even still though while when where what which who how
 good great nice best fun lovely cute enough too much lot lots all every else other another
 time watchable something's story stories plot vibe feel feels feeling mood
+should will next later keep seeing see make makes made style original watched start
 like liked likes love loved enjoyed enjoy similar not no without nothing never
 episode episodes eps ep hours hour hrs minutes mins long short
 korean korea
@@ -103,6 +104,14 @@ for _word in ("light", "lighter", "light-hearted", "lighthearted", "fluffy", "fe
               "cozy", "cosy", "uplifting", "cheerful"):
     _light = tuple(("exclude_genre", g) for g in LIGHT_EXCLUDES)
     MOODS[_word] = (_light, _light)  # "not too fluffy" is rare; "lighter" is never a thing to exclude
+
+# phrases people use for a trope that its patterns (written for reviews) leave out
+TROPE_WORDS = {
+    r"rom[- ]?coms?": "rom-com", r"cheating|cheaters?|cheated": "affair", r"birth secrets?": "makjang",
+    r"body ?swaps?": "body-swap", r"love triangles?": "love-triangle", r"time ?slips?": "time-travel",
+    r"second leads?": "second-lead-syndrome", r"slow ?burns?": "slow-burn", r"f2l|friends ?2 ?lovers": "friends-to-lovers",
+    r"e2l": "enemies-to-lovers", r"fake relationships?": "fake-dating", r"contract marriages?": "contract-relationship",
+}
 
 NEGATORS = frozenset({"no", "not", "without", "nothing", "never", "non", "zero", "dont", "don't", "avoid", "minus",
                       "skip", "w/o", "nor", "isnt", "isn't", "hate", "except"})
