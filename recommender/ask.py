@@ -454,6 +454,8 @@ def answer(model, text: str, k: int = 10, *, weekend_minutes: int | None = None,
     relaxed = model.recommend(k=k, **{**kwargs, "tags": []})
     seen = {r.show_id for r in page.results}
     page.results += [r for r in relaxed.results if r.show_id not in seen][: k - strict]
+    if len(page.results) == strict:
+        return Answer(interpretation, page)
     page.total = relaxed.total
     note = (f"only {strict} show(s) have every wanted trope ({', '.join(kwargs['tags'])}); "
             f"the next {len(page.results) - strict} rank by them without having them all")

@@ -29,6 +29,9 @@ def cmd_ask(args) -> int:
     if result.note:
         print(f"note: {result.note}")
     print()
+    if not page.results:
+        print("No show passes every piece above: ask again without one of them.")
+        return 0
     _print_page(page, as_json=False)
     return 0
 

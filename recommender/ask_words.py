@@ -47,6 +47,7 @@ should will next later keep seeing see make makes made style original watched st
 like liked likes love loved enjoyed enjoy similar not no without nothing never
 episode episodes eps ep hours hour hrs minutes mins long short
 korean korea
+같은 같은거 거 것 드라마 추천 추천해줘 추천해주세요 처럼 비슷한 그런 좀
 """.split())
 
 # ---- numbers ----------------------------------------------------------------------------------------
