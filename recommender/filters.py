@@ -74,9 +74,10 @@ class Filters:
         for value in query.networks:
             if not any(_word_pattern(value).search(n) for n in self.network_names if n):
                 self._unknown("network", value, self.known_networks)
-        for value in query.genres:
-            if value.casefold() not in self._known_genres:
-                self._unknown("genres", value, self.known_genres)
+        for name in ("genres", "exclude_genres"):
+            for value in getattr(query, name):
+                if value.casefold() not in self._known_genres:
+                    self._unknown(name, value, self.known_genres)
         for name in ("tags", "exclude_tags"):
             for value in getattr(query, name):
                 if normalize_tag(value) not in self._known_tags:
@@ -126,6 +127,11 @@ class Filters:
             yield f"--genre {genre}", self._member_mask("genre", genre.casefold())
         for tag in query.tags:
             yield f"--tag {tag}", self._member_mask("tag", normalize_tag(tag))
+        if query.exclude_genres:
+            unwanted = np.zeros(len(self.episodes), dtype=bool)
+            for genre in query.exclude_genres:
+                unwanted |= self._member_mask("genre", genre.casefold())
+            yield f"--exclude-genre {'/'.join(query.exclude_genres)}", ~unwanted
         if query.exclude_tags:
             unwanted = np.zeros(len(self.episodes), dtype=bool)
             for tag in query.exclude_tags:

@@ -46,8 +46,8 @@ class Limits:
 
 LIMITS = Limits()
 
-_LISTS = ("like", "unlike", "exclude", "networks", "genres", "tags", "exclude_tags", "countries")
-_SPLIT = ("networks", "genres", "tags", "exclude_tags", "countries")  # titles may hold commas: never split those
+_LISTS = ("like", "unlike", "exclude", "networks", "genres", "exclude_genres", "tags", "exclude_tags", "countries")
+_SPLIT = ("networks", "genres", "exclude_genres", "tags", "exclude_tags", "countries")  # titles may hold commas: never split those
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class Query:
     max_year: int | None = None
     networks: tuple[str, ...] = ()
     genres: tuple[str, ...] = ()
+    exclude_genres: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     exclude_tags: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
@@ -116,7 +117,7 @@ class Query:
                 names.append(f"{flag} {getattr(self, name)}")
         if self.weekend:
             names.append(f"--weekend (<= {self.weekend_minutes} min)")
-        for name, flag in (("networks", "--network"), ("genres", "--genre"), ("tags", "--tag"),
+        for name, flag in (("networks", "--network"), ("genres", "--genre"), ("exclude_genres", "--exclude-genre"), ("tags", "--tag"),
                            ("exclude_tags", "--exclude-tag"), ("countries", "--country")):
             names += [f"{flag} {v}" for v in getattr(self, name)]
         return names
@@ -142,10 +143,11 @@ class Query:
         if self.mmr is not None:
             if isinstance(self.mmr, bool) or not isinstance(self.mmr, int | float) or not 0 < self.mmr <= 1:
                 raise InvalidQueryError("mmr", f"mmr must be a number in (0, 1] (1 = pure relevance), got {self.mmr!r}")
-        both = sorted({t.casefold() for t in self.tags} & {t.casefold() for t in self.exclude_tags})
-        if both:
-            raise InvalidQueryError("tags", f"tag {both[0]!r} is both required (tags) and excluded (exclude_tags)",
-                                    fields=("tags", "exclude_tags"))
+        for wanted, unwanted, what in (("tags", "exclude_tags", "tag"), ("genres", "exclude_genres", "genre")):
+            both = sorted({t.casefold() for t in getattr(self, wanted)} & {t.casefold() for t in getattr(self, unwanted)})
+            if both:
+                raise InvalidQueryError(wanted, f"{what} {both[0]!r} is both required ({wanted}) and excluded ({unwanted})",
+                                        fields=(wanted, unwanted))
         for name, most in (("like", limits.max_likes), ("unlike", limits.max_unlikes), ("exclude", limits.max_exclude)):
             values = getattr(self, name)
             if len(values) > most:

@@ -21,6 +21,7 @@ __all__ = [
     "strip_negated",
     "tag_text",
     "trope_label",
+    "trope_mentions",
     "trope_slugs",
 ]
 
@@ -240,11 +241,14 @@ def normalize_tag(tag: str) -> str:
     return slug
 
 
-def tag_text(text: str) -> dict[str, int]:
-    """Tropes mentioned in free text, with how many (non-negated) mentions each has."""
-    found: dict[str, int] = {}
+def trope_mentions(text: str) -> list[tuple[str, int, int, bool]]:
+    """Every trope mention in ``text`` as (slug, start, end, negated), in reading order.
+
+    ``negated`` is True when a negator comes just before in the same clause ("not a love triangle").
+    """
+    mentions: list[tuple[str, int, int, bool]] = []
     if not text:
-        return found
+        return mentions
     lower = text.lower()
     ends: dict[str, int] = {}
     for word in _WORD.finditer(lower):
@@ -261,10 +265,18 @@ def tag_text(text: str) -> dict[str, int]:
                 if not match:
                     continue
                 ends[slug] = match.end()
-                # "this is not a love triangle": a negator just before, in the same clause, cancels it
-                if _NEGATORS.search(lower[max(0, start - 30): start]):
-                    continue
-                found[slug] = found.get(slug, 0) + 1
+                negated = bool(_NEGATORS.search(lower[max(0, start - 30): start]))
+                mentions.append((slug, start, match.end(), negated))
+    return mentions
+
+
+def tag_text(text: str) -> dict[str, int]:
+    """Tropes mentioned in free text, with how many (non-negated) mentions each has."""
+    found: dict[str, int] = {}
+    for slug, _start, _end, negated in trope_mentions(text):
+        # "this is not a love triangle": a negator just before, in the same clause, cancels it
+        if not negated:
+            found[slug] = found.get(slug, 0) + 1
     return found
 
 

@@ -13,7 +13,7 @@ from recommender.query import LIMITS
 from .settings import MAX_K
 
 __all__ = [
-    "ErrorResponse", "FilterParams", "HealthResponse", "Reasons", "RecommendRequest", "RecommendResponse",
+    "AskPiece", "AskResponse", "Interpretation", "ErrorResponse", "FilterParams", "HealthResponse", "Reasons", "RecommendRequest", "RecommendResponse",
     "ShowDetail", "ShowList", "ShowPublic", "SimilarQuery", "SimilarResponse", "SimilarResult",
     "ValidationErrorResponse", "ValidationIssue",
 ]
@@ -209,6 +209,46 @@ class RecommendRequest(FilterParams):
     like: list[Title] = Field([], max_length=LIMITS.max_likes, description="shows you liked (ids or any title form)")
     unlike: list[Title] = Field([], max_length=LIMITS.max_unlikes, description="shows to steer away from (ids or exact titles)")
     text: str = Field("", max_length=LIMITS.max_text, description="what you want, in words")
+
+
+# ---- ask in your own words ---------------------------------------------------------------------
+class AskPiece(BaseModel):
+    """One thing understood in a request, with the exact words it came from."""
+
+    kind: str = Field(description="like, unlike, text, tag, exclude_tag, genre, exclude_genre, network, weekend, "
+                                  "max_minutes, max_episodes, min_episodes, min_year, max_year or country")
+    value: Any = Field(description="a show id for like/unlike, a slug, a genre, a number, ...")
+    words: str = Field(description="the words of the request it came from")
+    label: str = Field(description="how to show it: 'like Soundtrack #1', 'no love-triangle'")
+
+
+class Interpretation(BaseModel):
+    text: str
+    understood: str = Field(description="the one-line summary: 'understood: like Soundtrack #1 · weekend (<= 12 h)'")
+    pieces: list[AskPiece]
+    unused: list[str] = Field(description="words nothing understood ('vibes')")
+
+
+class AskResponse(ResultsPage):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "interpretation": {
+            "text": "like Soundtrack #1 for the weekend, no love triangle, vibes",
+            "understood": "understood: like Soundtrack #1 · weekend (<= 12 h) · no love-triangle",
+            "pieces": [
+                {"kind": "like", "value": "soundtrack-1-2022", "words": "like Soundtrack #1", "label": "like Soundtrack #1"},
+                {"kind": "weekend", "value": True, "words": "for the weekend", "label": "weekend (<= 12 h)"},
+                {"kind": "exclude_tag", "value": "love-triangle", "words": "no love triangle", "label": "no love-triangle"},
+            ],
+            "unused": ["vibes"],
+        },
+        "note": "", "seed": SOUNDTRACK, "seeds": [SOUNDTRACK], "model_version": "20250101T000000.000000Z-1a2b3c4d",
+        "total": 40, "k": 10, "offset": 0, "results": [RESULT],
+    }]})
+
+    interpretation: Interpretation
+    note: str = Field("", description="why a piece was relaxed, when one was (too few shows have every trope)")
+    seed: ShowPublic | None = Field(None, description="the first liked show, or null")
+    seeds: list[ShowPublic] = Field(description="every liked show, as resolved")
 
 
 # ---- service ---------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import admin, health, reviews, shows, similar
+from . import admin, ask, health, reviews, shows, similar
 
-ROUTERS = (health.router, shows.router, similar.router, reviews.router, admin.router)
+ROUTERS = (health.router, shows.router, similar.router, ask.router, reviews.router, admin.router)
 
 __all__ = ["ROUTERS"]
