@@ -31,3 +31,7 @@ class ArtifactError(KdramaError):
 
 class IncompatibleArtifactError(ArtifactError):
     """The model file was written with another schema version: retrain it."""
+
+
+class StoreError(KdramaError):
+    """The review store cannot be read or written (locked, full, unreachable)."""

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .blogpost import KNOWN_NETWORKS, Post, count_mentions, read_facts, read_post, title_candidates
 from .catalog import Problem, Review, Show, load_shows, read_input_bytes, read_rows, review_from_row
+from .database import default_database_url, open_store
 from .errors import DataError, UnknownShowError
 from .paths import default_db, default_shows
 from .store import ReviewStore
@@ -202,13 +203,14 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="review files: .csv/.jsonl rows, or a post (.txt/.md/.html)")
     p.add_argument("--title", help="the show every post is about (skips recognition; created if not in the catalog)")
     p.add_argument("--db", default=default_db(), help="review store (default $KDRAMA_DB_PATH or models/reviews.sqlite3)")
+    p.add_argument("--database", default=default_database_url(), help="sqlite:///path or postgresql://... (default $KDRAMA_DATABASE_URL, else --db)")
     p.add_argument("--shows", default=default_shows(), help="catalog to recognise shows in (default data/shows.csv)")
     p.set_defaults(func=cmd_ingest)
 
 
 def cmd_ingest(args) -> int:
     shows, _ = load_shows(args.shows)
-    with ReviewStore(args.db) as store:
+    with open_store(args.database or args.db) as store:
         ingester = Ingester(store, shows)
         reports = [ingester.ingest(path, title=args.title) for path in args.files]
         waiting = store.reviews_waiting()

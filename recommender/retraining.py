@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from .database import default_database_url, open_store
 from .errors import KdramaError
 from .features import BlendConfig
 from .paths import DEFAULT_MODEL, default_db, default_model, default_review_files, default_shows
 from .store import ReviewStore
 from .training import TrainResult, train
 
-__all__ = ["register", "retrain"]
+__all__ = ["recorded_run", "register", "retrain"]
 
 
 @contextlib.contextmanager
@@ -48,36 +49,55 @@ def retrain(
     config: BlendConfig | None = None,
     progress: Callable[[str], None] | None = None,
     validate: Callable[[Path], None] | None = None,
+    wait: bool = True,
 ) -> TrainResult:
     """Train on files + store, write ``out`` atomically, and record the run; raises on failure
     (recorded too), leaving the previous model file untouched.
 
     ``validate(out)`` runs on a freshly written model before the run counts as trained (the
-    service loads it there); whatever it raises fails the run.
+    service loads it there); whatever it raises fails the run. A PostgreSQL store gets the model
+    in its ``models`` table instead (``model_registry``); ``wait=False`` there raises
+    RetrainBusyError when another replica is retraining.
     """
     out = Path(out)
-    with _exclusive(out):
-        started = time.perf_counter()
-        stored = store.reviews()
-        run = store.start_run(last_review_id=max((r.id for r in stored), default=0))
-        try:
-            result = train(shows_path, review_paths, out, config=config, extra_shows=store.shows(),
-                           extra_reviews=[r.to_review() for r in stored], force=force, progress=progress)
-            if validate is not None and not result.skipped:
-                validate(out)
-        except BaseException as exc:
-            reason = str(exc) if isinstance(exc, KdramaError) else f"{type(exc).__name__}: {exc}"
-            store.finish_run(run, "failed", time.perf_counter() - started, error=reason or type(exc).__name__)
-            raise
-        store.finish_run(run, "skipped" if result.skipped else "trained", result.seconds,
-                         str(result.meta.get("model_version", "")))
+    if getattr(store, "holds_models", False):  # PostgreSQL: the model goes into the database, not to `out`
+        from .model_registry import retrain_into_database
+
+        return retrain_into_database(shows_path, review_paths, store, force=force, config=config, progress=progress,
+                                     validate=validate, wait=wait)
+
+    def work(extra_shows, extra_reviews) -> TrainResult:
+        result = train(shows_path, review_paths, out, config=config, extra_shows=extra_shows,
+                       extra_reviews=extra_reviews, force=force, progress=progress)
+        if validate is not None and not result.skipped:
+            validate(out)
         return result
+
+    with _exclusive(out):
+        return recorded_run(store, work)
+
+
+def recorded_run(store, work: Callable[..., TrainResult]) -> TrainResult:
+    """Run ``work(extra_shows, extra_reviews)`` on the store's data, recording the run's outcome."""
+    started = time.perf_counter()
+    stored = store.reviews()
+    run = store.start_run(last_review_id=max((r.id for r in stored), default=0))
+    try:
+        result = work(store.shows(), [r.to_review() for r in stored])
+    except BaseException as exc:
+        reason = str(exc) if isinstance(exc, KdramaError) else f"{type(exc).__name__}: {exc}"
+        store.finish_run(run, "failed", time.perf_counter() - started, error=reason or type(exc).__name__)
+        raise
+    store.finish_run(run, "skipped" if result.skipped else "trained", result.seconds,
+                     str(result.meta.get("model_version", "")))
+    return result
 
 
 # ---- CLI ------------------------------------------------------------------------------------------
 def register(sub) -> None:
     p = sub.add_parser("retrain", help="retrain on the catalog plus every stored review (skipped when nothing changed)")
     p.add_argument("--db", default=default_db(), help="review store (default $KDRAMA_DB_PATH or models/reviews.sqlite3)")
+    p.add_argument("--database", default=default_database_url(), help="sqlite:///path or postgresql://... (default $KDRAMA_DATABASE_URL, else --db); on PostgreSQL the model is published there, not to --out")
     p.add_argument("--shows", default=default_shows(), help="catalog (default $KDRAMA_SHOWS_PATH or data/shows.csv)")
     p.add_argument("--reviews", nargs="*", help="review files besides the store (default data/reviews.jsonl)")
     p.add_argument("--out", default=default_model(), help="model file to write (default $KDRAMA_MODEL_PATH or models/model.joblib)")
@@ -89,7 +109,7 @@ def register(sub) -> None:
 def cmd_retrain(args) -> int:
     reviews = args.reviews if args.reviews is not None else default_review_files()
     say = None if args.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
-    with ReviewStore(args.db) as store:
+    with open_store(args.database or args.db) as store:
         result = retrain(args.shows, reviews, store, args.out, force=args.force, progress=say)
         extra = f" (store: {len(store.reviews())} reviews, {len(store.shows())} new shows)"
     print(result.summary() + extra)
