@@ -27,9 +27,10 @@ from .features import BlendConfig
 from .store_pg import PostgresReviewStore
 from .training import TrainResult
 
-__all__ = ["DEFAULT_KEEP", "ModelRegistry", "ModelVersion", "retrain_into_database", "signing_key"]
+__all__ = ["DEFAULT_KEEP", "KEEP_ENV", "ModelRegistry", "ModelVersion", "retrain_into_database", "signing_key"]
 
-DEFAULT_KEEP = 5  # versions kept for rollback (KDRAMA_MODELS_KEEP); a few MB each
+DEFAULT_KEEP = 5  # versions kept for rollback; a few MB each
+KEEP_ENV = "KDRAMA_MODELS_KEEP"
 
 _COLUMNS = "version, trained_at, signature, meta, published_at, octet_length(bytes) AS size"
 
@@ -67,9 +68,10 @@ def _version(row: dict[str, Any]) -> ModelVersion:
 class ModelRegistry:
     """The ``models`` table of a PostgreSQL store."""
 
-    def __init__(self, store: PostgresReviewStore, keep: int = DEFAULT_KEEP):
+    def __init__(self, store: PostgresReviewStore, keep: int | None = None):
+        keep = keep if keep is not None else int(os.environ.get(KEEP_ENV, DEFAULT_KEEP))
         if keep < 1:
-            raise ValueError(f"keep must be at least 1 (the version serving), got {keep}")
+            raise ValueError(f"${KEEP_ENV} must be at least 1 (the version serving), got {keep}")
         self.store, self.keep = store, keep
 
     def publish(self, path: str | Path) -> ModelVersion:
@@ -154,7 +156,7 @@ def retrain_into_database(
     progress: Callable[[str], None] | None = None,
     validate: Callable[[Path], None] | None = None,
     wait: bool = True,
-    keep: int = DEFAULT_KEEP,
+    keep: int | None = None,
 ) -> TrainResult:
     """Under the cross-replica retrain lock (``wait=False``: RetrainBusyError if held): train on
     files + store, verify, publish, record the run. Skipped when the inputs match the serving version.
