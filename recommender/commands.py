@@ -5,7 +5,8 @@ Each entry is ``register(subparsers)``; it adds one or more subcommands.
 
 from __future__ import annotations
 
-from . import evaluation, importers, ingest, retraining
+from . import evaluation, importers, ingest, models_cli, retraining
 
 REGISTRARS: list = [importers.register, evaluation.register, ingest.register, retraining.register]
 REGISTRARS.append(__import__("service.cli", fromlist=["register"]).register)  # `kdrama serve`
+REGISTRARS.append(models_cli.register)  # `kdrama models list|rollback|export` (PostgreSQL)
