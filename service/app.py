@@ -21,7 +21,7 @@ from recommender.errors import KdramaError, UnknownShowError
 
 from .holder import ModelHolder
 from .limits import RequestLimits
-from .model_source import model_source
+from .model_source import holder_for
 from .retrainer import Retrainer
 from .routes import ROUTERS, page
 from .schemas import ErrorResponse
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # concurrent requests each run small products: BLAS threads would only fight over the cores
         threadpool_limits(limits=1, user_api="blas")
-        served_by = holder or ModelHolder(settings.model_path, source=model_source(settings))  # file or database
+        served_by = holder or holder_for(settings)  # the model file, or the database's models table
         if not served_by.loaded:
             served = served_by.load()  # a missing or unverifiable file stops startup here, with its reason
             log.info("serving model %s (%d shows) from %s", served.version, len(served.model.shows_), served_by.source.name)

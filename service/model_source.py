@@ -19,13 +19,14 @@ from typing import Any, Protocol
 from recommender.artifact import LoadedArtifact, load_artifact, read_header
 from recommender.errors import ArtifactError, KdramaError
 
-__all__ = ["DatabaseSource", "FileSource", "ModelSource", "describe", "model_source"]
+__all__ = ["DatabaseSource", "FileSource", "ModelSource", "describe", "holder_for", "model_source"]
 
 log = logging.getLogger(__name__)
 
 
 class ModelSource(Protocol):
     name: str  # what messages call it
+    check_interval: float  # how often the holder may compare stamps on the request path
 
     def stamp(self) -> Any: ...
     def load(self) -> LoadedArtifact: ...
@@ -40,6 +41,7 @@ class FileSource:
     def __init__(self, path: str | Path, key: bytes | str | None = None):
         self.path, self.key = Path(path), key
         self.name = str(self.path)
+        self.check_interval = 1.0  # a stat per second per process
 
     def stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -76,6 +78,7 @@ class DatabaseSource:
         self.store = PostgresReviewStore(url)
         self.registry = ModelRegistry(self.store)
         self.name = f"{self.store.path} (models table)"
+        self.check_interval = 0.0  # stamp() reads memory: the poller's news is taken at once
         self._newest: tuple[str, str] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -130,6 +133,14 @@ def model_source(settings) -> ModelSource:
     if is_postgres(settings.database_url):
         return DatabaseSource(settings.database_url, poll_seconds=settings.model_poll_seconds)
     return FileSource(settings.model_path)
+
+
+def holder_for(settings):
+    """The ModelHolder a process serves from, over the source its settings name."""
+    from .holder import ModelHolder
+
+    source = model_source(settings)
+    return ModelHolder(settings.model_path, source=source, check_interval=source.check_interval)
 
 
 def describe(settings) -> dict[str, Any]:
