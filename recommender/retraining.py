@@ -2,7 +2,8 @@
 
 A retrain whose inputs hash to the fingerprint of the current model is skipped. Every run is
 recorded in the store (outcome, seconds, model version, error) for ``GET /admin/status``. Runs
-from several processes (CLI, uvicorn workers) take turns through a lock file beside the model.
+from several processes (CLI, uvicorn workers) take turns through a lock file beside the model;
+on PostgreSQL, through an advisory lock shared by every replica (``model_registry``).
 """
 
 from __future__ import annotations
