@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 MODEL  ?= models/model.joblib
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run train test browser bench lint clean
+.PHONY: install run train test browser postgres bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,17 @@ browser:
 	  else echo "no $(CHROMIUM) and no root apt-get: browser tests will be skipped"; fi; \
 	fi
 
-test: $(STAMP) browser
+# Debian's PostgreSQL server binaries for the store and replica tests; the tests start a throwaway
+# cluster from them (or use $$KDRAMA_TEST_DATABASE_URL), and skip with a reason when neither exists
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's postgresql for the PostgreSQL tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "no /usr/lib/postgresql and no root apt-get: PostgreSQL tests will be skipped"; fi; \
+	fi
+
+test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

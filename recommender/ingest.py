@@ -180,6 +180,3 @@ def _read_post_file(path: Path) -> str:
     if not text.strip():
         raise DataError(f"{path}: file is empty")
     return text
-
-
-# ---- CLI ------------------------------------------------------------------------------------------

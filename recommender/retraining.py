@@ -2,7 +2,8 @@
 
 A retrain whose inputs hash to the fingerprint of the current model is skipped. Every run is
 recorded in the store (outcome, seconds, model version, error) for ``GET /admin/status``. Runs
-from several processes (CLI, uvicorn workers) take turns through a lock file beside the model.
+from several processes (CLI, uvicorn workers) take turns through a lock file beside the model;
+on PostgreSQL, through an advisory lock shared by every replica (``model_registry``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .paths import DEFAULT_MODEL
 from .store import ReviewStore
 from .training import TrainResult, train
 
-__all__ = ["retrain"]
+__all__ = ["recorded_run", "retrain"]
 
 
 @contextlib.contextmanager
@@ -48,35 +49,55 @@ def retrain(
     config: TrainConfig | None = None,
     progress: Callable[[str], None] | None = None,
     validate: Callable[[Path], None] | None = None,
+    wait: bool = True,
 ) -> TrainResult:
     """Train on files + store, write ``out`` atomically, and record the run; raises on failure
     (recorded too), leaving the previous model file untouched.
 
     ``validate(out)`` runs on a freshly written model before the run counts as trained (the
-    service loads it there); whatever it raises fails the run.
+    service loads it there); whatever it raises fails the run. A PostgreSQL store gets the model
+    in its ``models`` table instead (``model_registry``); ``wait=False`` there raises
+    RetrainBusyError when another replica is retraining.
     """
     out = Path(out)
-    with _exclusive(out):
-        started = time.perf_counter()
-        stored = store.reviews()
-        run = store.start_run(last_review_id=max((r.id for r in stored), default=0))
-        try:
-            result = train(shows_path, review_paths, out, config=config, extra_shows=store.shows(),
-                           extra_reviews=[r.to_review() for r in stored], force=force, progress=progress)
-            if validate is not None and not result.skipped:
-                validate(out)
-        except BaseException as exc:
-            reason = str(exc) if isinstance(exc, KdramaError) else f"{type(exc).__name__}: {exc}"
-            _record(store, run, "failed", time.perf_counter() - started, error=reason or type(exc).__name__)
-            raise
-        # the model is written (and live, when validate swapped it): a store that cannot record that
-        # must not turn the outcome into "failed"
-        result.note = _record(store, run, "skipped" if result.skipped else "trained", result.seconds,
-                              model_version=str(result.meta.get("model_version", "")))
+    if getattr(store, "holds_models", False):  # PostgreSQL: the model goes into the database, not to `out`
+        from .model_registry import retrain_into_database
+
+        return retrain_into_database(shows_path, review_paths, store, force=force, config=config, progress=progress,
+                                     validate=validate, wait=wait)
+
+    def work(extra_shows, extra_reviews) -> TrainResult:
+        result = train(shows_path, review_paths, out, config=config, extra_shows=extra_shows,
+                       extra_reviews=extra_reviews, force=force, progress=progress)
+        if validate is not None and not result.skipped:
+            validate(out)
         return result
 
+    with _exclusive(out):
+        return recorded_run(store, work)
 
-def _record(store: ReviewStore, run: int, outcome: str, seconds: float, **details: str) -> str:
+
+def recorded_run(store, work: Callable[..., TrainResult]) -> TrainResult:
+    """Run ``work(extra_shows, extra_reviews)`` on the store's data, recording the run's outcome.
+
+    The record always says what happened: a model already written (and live, when ``work``
+    validated and swapped it) stays "trained" even when the store then cannot record it.
+    """
+    started = time.perf_counter()
+    stored = store.reviews()
+    run = store.start_run(last_review_id=max((r.id for r in stored), default=0))
+    try:
+        result = work(store.shows(), [r.to_review() for r in stored])
+    except BaseException as exc:
+        reason = str(exc) if isinstance(exc, KdramaError) else f"{type(exc).__name__}: {exc}"
+        _record(store, run, "failed", time.perf_counter() - started, error=reason or type(exc).__name__)
+        raise
+    result.note = _record(store, run, "skipped" if result.skipped else "trained", result.seconds,
+                          model_version=str(result.meta.get("model_version", "")))
+    return result
+
+
+def _record(store, run: int, outcome: str, seconds: float, **details: str) -> str:
     """Finish the run's record; '' when recorded, else why not (the outcome stands either way)."""
     try:
         store.finish_run(run, outcome, seconds, **details)

@@ -28,6 +28,7 @@ from recommender.errors import (
 
 from .holder import ModelHolder
 from .limits import RequestLimits
+from .model_source import holder_for
 from .retrainer import Retrainer
 from .routes import ROUTERS, page
 from .schemas import ErrorResponse
@@ -53,16 +54,18 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # concurrent requests each run small products: BLAS threads would only fight over the cores
         threadpool_limits(limits=1, user_api="blas")
-        served_by = holder or ModelHolder(settings.model_path)
+        served_by = holder or holder_for(settings)  # the model file, or the database's models table
         if not served_by.loaded:
             served = served_by.load()  # a missing or unverifiable file stops startup here, with its reason
-            log.info("serving model %s (%d shows) from %s", served.version, served.model.stats().n_shows, settings.model_path)
+            log.info("serving model %s (%d shows) from %s", served.version, served.model.stats().n_shows, served_by.source.name)
         app.state.holder = served_by
         app.state.retrainer = Retrainer(settings, served_by)  # review store + retrain/swap; see service/retrainer.py
         app.state.retrainer.start()
+        served_by.source.start(served_by)  # on PostgreSQL: poll for a version another replica published
         try:
             yield
         finally:
+            served_by.source.close()
             app.state.retrainer.close()
 
     app = FastAPI(title="kdrama", version=__version__, description=DESCRIPTION, lifespan=lifespan)

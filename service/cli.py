@@ -20,6 +20,7 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes, each with its own copy of the model")
     p.add_argument("--model", help="model file (default $KDRAMA_MODEL_PATH or models/model.joblib)")
+    p.add_argument("--database", help="sqlite:///path or postgresql://... (default $KDRAMA_DATABASE_URL); on PostgreSQL the model comes from there")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=cmd_serve)
 
@@ -27,9 +28,9 @@ def register(sub) -> None:
 def cmd_serve(args) -> int:
     import uvicorn
 
-    from recommender.artifact import verify_artifact
     from recommender.errors import InvalidQueryError
 
+    from .model_source import describe
     from .settings import Settings
 
     if args.workers < 1:
@@ -37,9 +38,11 @@ def cmd_serve(args) -> int:
     if args.model:
         # workers build their app from the environment, so the flag travels as KDRAMA_MODEL_PATH
         os.environ["KDRAMA_MODEL_PATH"] = str(Path(args.model).resolve())
+    if args.database:
+        os.environ["KDRAMA_DATABASE_URL"] = args.database
     settings = Settings()
     # key, signature and length checked here, in one line, before any worker starts
-    meta, _ = verify_artifact(settings.model_path)
+    meta = describe(settings)
     print(f"serving model {meta.get('model_version')} ({meta.get('n_shows')} shows) "
           f"on http://{args.host}:{args.port} (docs at /docs)", file=sys.stderr, flush=True)
     # uvicorn kills a worker that misses its 5 s health ping; importing scikit-learn and loading the

@@ -10,22 +10,22 @@ pick up a file written by ``kdrama train`` or by another worker.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recommender.artifact import load_artifact, read_header
 from recommender.errors import ArtifactError
 from recommender.model import Recommender
+
+from .model_source import FileSource, ModelSource
 
 __all__ = ["ModelHolder", "ServedModel"]
 
 log = logging.getLogger(__name__)
 
-Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): os.replace always changes the inode
+Stamp = Any  # whatever the ModelSource says changes with a new model (a file's mtime/size/inode)
 
 
 @dataclass(frozen=True)
@@ -41,23 +41,17 @@ class ServedModel:
         return str(self.meta.get("model_version", "unknown"))
 
 
-def _stamp(path: Path) -> Stamp | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
 def _check_model(model: Any, source: str) -> None:
     if not isinstance(model, Recommender) or not model.is_fitted:
         raise ArtifactError(f"{source}: does not hold a fitted Recommender; retrain it")
 
 
 class ModelHolder:
-    def __init__(self, path: str | Path, key: bytes | str | None = None, check_interval: float = 1.0):
+    def __init__(self, path: str | Path, key: bytes | str | None = None, check_interval: float = 1.0,
+                 source: ModelSource | None = None):
         self.path = Path(path)
         self.key = key
+        self.source = source or FileSource(self.path, key)  # the database's models table on replicas
         self.check_interval = check_interval
         self._current: ServedModel | None = None
         # writers (reload, swap) take the lock; readers just read _current, one reference
@@ -70,7 +64,7 @@ class ModelHolder:
     def get(self) -> ServedModel:
         current = self._current
         if current is None:
-            raise ArtifactError(f"{self.path}: no model loaded yet; call load() first")
+            raise ArtifactError(f"{self.source.name}: no model loaded yet; call load() first")
         return current
 
     @property
@@ -88,10 +82,10 @@ class ModelHolder:
             return self._reload_locked()
 
     def _reload_locked(self) -> ServedModel:
-        stamp = _stamp(self.path)  # taken before reading: a file replaced meanwhile is noticed next time
+        stamp = self.source.stamp()  # taken before reading: a file replaced meanwhile is noticed next time
         try:
-            loaded = load_artifact(self.path, key=self.key)
-            _check_model(loaded.model, str(self.path))
+            loaded = self.source.load()
+            _check_model(loaded.model, self.source.name)
         except ArtifactError as exc:
             self._failed = stamp
             self.last_error = str(exc)
@@ -120,7 +114,7 @@ class ModelHolder:
         if now < self._next_check:
             return False
         self._next_check = now + self.check_interval
-        stamp = _stamp(self.path)
+        stamp = self.source.stamp()
         current = self._current
         if stamp is None or stamp == self._failed or (current is not None and stamp == current.stamp):
             return False
@@ -136,12 +130,9 @@ class ModelHolder:
             return False
         finally:
             self._lock.release()
-        log.info("now serving model %s from %s", served.version, self.path)
+        log.info("now serving model %s from %s", served.version, self.source.name)
         return True
 
     def _same_version(self, current: ServedModel) -> bool:
-        try:
-            meta, _, _ = read_header(self.path)
-        except ArtifactError:
-            return False
-        return bool(meta.get("model_version")) and meta.get("model_version") == current.meta.get("model_version")
+        newest = self.source.version_of(self.source.stamp())
+        return bool(newest) and newest == current.meta.get("model_version")

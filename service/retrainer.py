@@ -20,9 +20,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from recommender.database import open_store
 from recommender.errors import ArtifactError, KdramaError
 from recommender.retraining import retrain
 from recommender.store import ReviewStore
+from recommender.store_pg import RetrainBusyError
 from recommender.titles import Catalog
 
 from .holder import ModelHolder
@@ -61,7 +63,7 @@ class Retrainer:
         if self._store is None:
             with self._store_lock:
                 if self._store is None:
-                    self._store = ReviewStore(self.settings.db_path)
+                    self._store = open_store(self.settings.store_url)  # SQLite file or PostgreSQL
         return self._store
 
     def review_catalog(self, served) -> Catalog:
@@ -91,7 +93,9 @@ class Retrainer:
         started = time.perf_counter()
         try:
             result = retrain(self.settings.shows_path, self.settings.reviews_paths, self.store, self.settings.model_path,
-                             force=force, validate=self._go_live)
+                             force=force, validate=self._go_live, wait=False)
+        except RetrainBusyError as exc:  # another replica is retraining (PostgreSQL)
+            return RetrainOutcome("busy", previous, previous, time.perf_counter() - started, error=str(exc))
         except KdramaError as exc:
             return self._failed(previous, started, str(exc))
         except Exception as exc:  # a bug must not take the service down with it

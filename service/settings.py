@@ -41,6 +41,9 @@ class Settings(BaseSettings):
         default_factory=lambda: [DEFAULT_REVIEWS], description="review files used when retraining"
     )
     db_path: Path = Field(DEFAULT_DB, description="SQLite store for submitted reviews")
+    database_url: str | None = Field(None, description="sqlite:///path or postgresql://...; PostgreSQL also holds "
+                                     "the models (replicas share no directory); unset = the SQLite file at db_path")
+    model_poll_seconds: float = Field(1.0, gt=0, description="on PostgreSQL, how often to look for a newly published model")
     weekend_minutes: int = Field(720, ge=1, le=100_000, description="total runtime that counts as a weekend")
     api_token: SecretStr | None = Field(None, description="bearer token for write/admin endpoints; unset = none allowed")
     max_k: int = Field(MAX_K, ge=1, le=MAX_K, description="largest k a caller may ask for")
@@ -51,5 +54,10 @@ class Settings(BaseSettings):
     auto_reload: bool = Field(True, description="each worker picks up a new model file without a restart")
     retrain_after_reviews: int = Field(0, ge=0, description="retrain once this many new reviews are stored; 0 = off")
     retrain_every_minutes: float = Field(0, ge=0, description="retrain this often while reviews are waiting; 0 = off")
+
+    @property
+    def store_url(self) -> str | Path:
+        """What open_store() is given: the database URL, else the SQLite file."""
+        return self.database_url or self.db_path
 
     _split_lists = field_validator("reviews_paths", "cors_origins", mode="before")(_as_list)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SHARED_DATA = SHARED / "data"
 MDL = SHARED_DATA / "mdl_html_seoulmate"
+TEST_DATABASE_URL = os.environ.get("KDRAMA_TEST_DATABASE_URL")  # read now: fixtures below clear KDRAMA_*
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +23,32 @@ def _isolated_paths(tmp_path, monkeypatch):
     monkeypatch.setenv("KDRAMA_DB_PATH", str(tmp_path / "models" / "reviews.sqlite3"))
     monkeypatch.delenv("KDRAMA_ARTIFACT_KEY", raising=False)
     monkeypatch.delenv("KDRAMA_API_TOKEN", raising=False)
+    monkeypatch.delenv("KDRAMA_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server's URL: $KDRAMA_TEST_DATABASE_URL (CI), else a throwaway cluster from
+    Debian's binaries, else a skip that says how to get one."""
+    from tests.postgres import pg_binaries, throwaway_cluster
+
+    if TEST_DATABASE_URL:
+        yield TEST_DATABASE_URL
+        return
+    if pg_binaries() is None:
+        pytest.skip("no PostgreSQL: set KDRAMA_TEST_DATABASE_URL, or install Debian's postgresql (`make postgres`) "
+                    "so the tests start a throwaway cluster")
+    with throwaway_cluster() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database of its own for one test."""
+    from tests.postgres import fresh_database
+
+    with fresh_database(pg_server) as url:
+        yield url
 
 
 def need_shared(*parts: str) -> Path:

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import KdramaError
-from . import ask, data, query, training
+from . import ask, data, models, query, training
 
 __all__ = ["EXIT_USAGE", "build_parser", "main"]
 
@@ -30,7 +30,7 @@ ENTRY_POINTS = "kdrama.commands"
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kdrama", description="A 'more like this' engine for K-dramas.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for register in (training.register_train, query.register, ask.register, data.register, training.register, *_plugins()):
+    for register in (training.register_train, query.register, ask.register, data.register, training.register, models.register, *_plugins()):
         register(sub)
     return parser
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..database import default_database_url
 from ..paths import default_db, default_shows
 from .output import say
 
@@ -12,11 +13,11 @@ __all__ = ["register"]
 
 def cmd_ingest(args) -> int:
     from ..catalog import load_shows
+    from ..database import open_store
     from ..ingest import Ingester
-    from ..store import ReviewStore
 
     shows, _ = load_shows(args.shows)
-    with ReviewStore(args.db) as store:
+    with open_store(args.database or args.db) as store:
         ingester = Ingester(store, shows)
         reports = [ingester.ingest(path, title=args.title) for path in args.files]
         waiting = store.reviews_waiting()
@@ -50,6 +51,8 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="review files: .csv/.jsonl rows, or a post (.txt/.md/.html)")
     p.add_argument("--title", help="the show every post is about (skips recognition; created if not in the catalog)")
     p.add_argument("--db", default=default_db(), help="review store (default $KDRAMA_DB_PATH or models/reviews.sqlite3)")
+    p.add_argument("--database", default=default_database_url(),
+                   help="sqlite:///path or postgresql://... (default $KDRAMA_DATABASE_URL, else --db)")
     p.add_argument("--shows", default=default_shows(), help="catalog to recognise shows in (default data/shows.csv)")
     p.set_defaults(func=cmd_ingest)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..database import default_database_url
 from ..paths import default_db, default_model, default_review_files, default_shows
 from .output import say
 
@@ -19,11 +20,11 @@ def cmd_train(args) -> int:
 
 
 def cmd_retrain(args) -> int:
+    from ..database import open_store
     from ..retraining import retrain
-    from ..store import ReviewStore
 
     reviews = args.reviews if args.reviews is not None else default_review_files()
-    with ReviewStore(args.db) as store:
+    with open_store(args.database or args.db) as store:
         result = retrain(args.shows, reviews, store, args.out, force=args.force, progress=None if args.quiet else say)
         extra = f" (store: {store.count_reviews()} reviews, {len(store.shows())} new shows)"
     print(result.summary() + extra)
@@ -60,6 +61,8 @@ def register_train(sub) -> None:
 def register(sub) -> None:
     p = sub.add_parser("retrain", help="retrain on the catalog plus every stored review (skipped when nothing changed)")
     p.add_argument("--db", default=default_db(), help="review store (default $KDRAMA_DB_PATH or models/reviews.sqlite3)")
+    p.add_argument("--database", default=default_database_url(), help="sqlite:///path or postgresql://... (default "
+                   "$KDRAMA_DATABASE_URL, else --db); on PostgreSQL the model is published there, not to --out")
     p.add_argument("--shows", default=default_shows(), help="catalog (default $KDRAMA_SHOWS_PATH or data/shows.csv)")
     p.add_argument("--reviews", nargs="*", help="review files besides the store (default data/reviews.jsonl)")
     p.add_argument("--out", default=default_model(), help="model file to write (default $KDRAMA_MODEL_PATH or models/model.joblib)")

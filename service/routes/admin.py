@@ -46,7 +46,7 @@ def status(served: ModelDep, retrainer: RetrainerDep) -> AdminStatus:
         reviews_stored=store.count_reviews(),
         shows_created=len(store.shows()),
         reviews_waiting=store.reviews_waiting(),
-        retrain_running=retrainer.running,
+        retrain_running=retrainer.running or getattr(store, "retrain_lock_held", bool)(),  # PostgreSQL: any replica
         last_retrain=RetrainRunPublic(**{k: v for k, v in last.to_dict().items() if k in RetrainRunPublic.model_fields})
         if last else None,
         last_reload_error=getattr(retrainer.holder, "last_error", None) or None,

@@ -86,7 +86,7 @@ def test_maybe_reload_is_a_no_op_while_the_file_is_unchanged(holder, monkeypatch
     def fail(*args, **kwargs):
         raise AssertionError("reloaded an unchanged file")
 
-    monkeypatch.setattr("service.holder.load_artifact", fail)
+    monkeypatch.setattr("service.model_source.load_artifact", fail)
     assert holder.maybe_reload() is False
 
 
@@ -101,7 +101,7 @@ def test_a_touched_file_with_the_same_version_is_not_reloaded(holder, model_path
     before = holder.get()
     stat = model_path.stat()
     os.utime(model_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
-    monkeypatch.setattr("service.holder.load_artifact", lambda *a, **k: pytest.fail("same version reloaded"))
+    monkeypatch.setattr("service.model_source.load_artifact", lambda *a, **k: pytest.fail("same version reloaded"))
     assert holder.maybe_reload() is False
     assert holder.get().model is before.model
 
@@ -110,7 +110,7 @@ def test_a_broken_file_is_tried_once_not_on_every_request(holder, model_path, mo
     model_path.write_bytes(b"half a model")
     calls = []
     real = load_artifact
-    monkeypatch.setattr("service.holder.load_artifact", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr("service.model_source.load_artifact", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert [holder.maybe_reload() for _ in range(3)] == [False, False, False]
     assert len(calls) == 1
 

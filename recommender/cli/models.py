@@ -1,0 +1,65 @@
+"""`kdrama models list|rollback VERSION|export`: the model versions kept in PostgreSQL.
+
+    kdrama models list --database postgresql://kdrama@db/kdrama
+    kdrama models rollback 20261201T101500.123456Z-1a2b3c4d    # every replica swaps within a poll
+    kdrama models export --out models/model.joblib              # back to one machine, or to inspect
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..database import default_database_url, is_postgres
+from ..errors import DataError
+
+__all__ = ["register"]
+
+
+def register(sub) -> None:
+    p = sub.add_parser("models", help="list, roll back or export the model versions kept in PostgreSQL")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="kept versions, the one serving first")
+    listing.add_argument("--json", action="store_true", help="print a JSON list")
+    back = actions.add_parser("rollback", help="serve an older kept version again, on every replica")
+    back.add_argument("version", help="a version from `kdrama models list`")
+    export = actions.add_parser("export", help="write one version (default: the one serving) to a model file")
+    export.add_argument("version", nargs="?", help="a version from `kdrama models list` (default: the one serving)")
+    export.add_argument("--out", required=True, help="model file to write, e.g. models/model.joblib")
+    for action in (listing, back, export):
+        action.add_argument("--database", default=default_database_url(),
+                            help="postgresql://... (default $KDRAMA_DATABASE_URL)")
+    p.set_defaults(func=cmd_models)
+
+
+def cmd_models(args) -> int:
+    if not is_postgres(args.database):
+        raise DataError("model versions live in the database only on PostgreSQL: give --database postgresql://... "
+                        "(or set KDRAMA_DATABASE_URL); on SQLite the model is the file models/model.joblib")
+    from ..model_registry import ModelRegistry
+    from ..store_pg import PostgresReviewStore
+
+    with PostgresReviewStore(args.database) as store:
+        registry = ModelRegistry(store)
+        if args.action == "rollback":
+            row = registry.rollback(args.version)
+            print(f"serving {row.version} (trained {row.trained_at}) again; replicas swap to it within their poll interval")
+        elif args.action == "export":
+            row = registry.export(args.out, args.version)
+            print(f"wrote {row.version} to {args.out} ({row.size / 1e6:.1f} MB); it verifies with $KDRAMA_ARTIFACT_KEY")
+        else:
+            _print_versions(registry.versions(), args.json)
+    return 0
+
+
+def _print_versions(versions, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([{**row.__dict__, "serving": i == 0} for i, row in enumerate(versions)], indent=2))
+        return
+    if not versions:
+        print("no model in the database yet: run `kdrama retrain --database URL`")
+        return
+    for i, row in enumerate(versions):
+        mark = "*" if i == 0 else " "
+        print(f"{mark} {row.version:<36} trained {row.trained_at:<26} published {row.published_at[:19]}  "
+              f"{row.meta.get('n_shows', '?')} shows, {row.meta.get('n_reviews', '?')} reviews, {row.size / 1e6:.1f} MB")
+    print("(* = serving)")
