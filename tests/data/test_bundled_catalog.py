@@ -11,13 +11,22 @@ from functools import lru_cache
 import numpy as np
 
 from recommender.catalog import load_reviews, load_shows
-from recommender.titles import Catalog, normalize_title
+from recommender.catalog import person_key
+from recommender.titles import Catalog, franchise_key, normalize_title
 from recommender.tropes import trope_slugs
 from tests.conftest import ROOT, need_shared
 
 SHOWS = ROOT / "data" / "shows.csv"
 REVIEWS = ROOT / "data" / "reviews.jsonl"
-REQUIRED = ["Soundtrack #1", "Soundtrack #2", "Snowdrop", "Rookie Cops", "Grid", "Crazy Love"]
+REQUIRED = ["Soundtrack #1", "Soundtrack #2", "Snowdrop", "Rookie Cops", "Grid", "Crazy Love",
+            # fans looked for these and did not find them in the first catalog
+            "Chicken Nugget", "Strong Girl Namsoon", "Tale of the Nine-Tailed", "Under the Queen's Umbrella",
+            "The Interest of Love", "Military Prosecutor Doberman", "Song of the Bandits", "Connection", "Dear Hyeri",
+            "When the Stars Gossip", "Kingdom: Ashin of the North"]
+# the names fans type: each must find its show
+FAN_NAMES = {"Goblin": "Guardian: The Lonely and Great God", "CLOY": "Crash Landing on You",
+             "Strong Girl Bong-soon": "Strong Woman Do Bong Soon", "Strong Girl Nam-soon": "Strong Girl Namsoon",
+             "SKY Castle": "SKY Castle", "WWW": "Search: WWW", "Chicken Nugget": "Chicken Nugget"}
 
 
 @lru_cache(maxsize=1)
@@ -29,17 +38,50 @@ def bundled():
 
 def test_counts():
     shows, reviews = bundled()
-    assert len(shows) >= 400
-    assert sum(s.episodes <= 12 for s in shows) >= 180
+    assert len(shows) >= 700
+    assert sum(s.episodes <= 12 for s in shows) >= 300
     years = [s.year for s in shows]
     assert min(years) <= 2005 and max(years) >= 2025
-    assert len({s.network for s in shows}) >= 15
+    assert len({s.network for s in shows}) >= 25
     titles = {s.title for s in shows}
     assert not [t for t in REQUIRED if t not in titles]
     per_show = Counter(r.show_id for r in reviews)
-    assert len(reviews) >= 700
-    assert all(per_show[s.show_id] >= 1 for s in shows)
-    assert sum(n >= 2 for n in per_show.values()) >= 150
+    assert len(reviews) >= 1400
+    assert all(per_show[s.show_id] >= 2 for s in shows)
+
+
+def test_crew_country_network_and_hangul_for_every_show():
+    shows, _ = bundled()
+    assert sum(bool(s.directors) for s in shows) >= 0.95 * len(shows)
+    assert sum(bool(s.writers) for s in shows) >= 0.95 * len(shows)
+    assert all(s.country == "South Korea" for s in shows)
+    assert all(s.network for s in shows), [s.title for s in shows if not s.network]
+    assert all(s.native_title and re.search(r"[가-힣]", s.native_title) for s in shows), \
+        [s.title for s in shows if not re.search(r"[가-힣]", s.native_title)]
+
+
+def test_fan_names_and_aliases_resolve_to_their_own_show():
+    shows, _ = bundled()
+    catalog = Catalog(shows)
+    for name, title in FAN_NAMES.items():
+        assert catalog.resolve(name).title == title, name
+    for show in shows:
+        for alias in show.aliases:
+            found = catalog.resolve(alias)
+            same = found.show_id == show.show_id or franchise_key(found.title) == franchise_key(show.title)
+            assert same, (alias, show.title, found.title)
+
+
+def test_no_alias_is_shared_across_franchises():
+    shows, _ = bundled()
+    owners: dict[str, set[str]] = {}
+    for show in shows:
+        for name in (show.title, *show.aliases):
+            owners.setdefault(normalize_title(name), set()).add(franchise_key(show.title))
+    shared = {name: keys for name, keys in owners.items() if len(keys) > 1}
+    # same-title remakes (two shows called "Love Rain" years apart) are not aliases: only alias clashes count
+    titles = Counter(normalize_title(s.title) for s in shows)
+    assert not {n: k for n, k in shared.items() if titles[n] < 2}, shared
 
 
 def test_soundtrack_tropes_are_well_represented():
@@ -73,20 +115,21 @@ def test_schema_and_consistency():
 
 # ---- facts against real data -------------------------------------------------------------------
 def _reference_rows():
-    """(dataset, normalized title, aliases, year, episodes) from the three real catalogs."""
+    """(dataset, normalized title, aliases, year, episodes, director keys) from the three real catalogs."""
     rows = []
     csv.field_size_limit(10**8)
     with open(need_shared("mdl_html_seoulmate", "titles.csv"), encoding="utf-8") as handle:
         for r in csv.DictReader(handle):
             if r["country"] == "South Korea":
                 aliases = {normalize_title(a) for a in r["also_known_as"].split(" | ") if a.strip()}
-                rows.append(("mdl", normalize_title(r["title"]), aliases, _int(r["year"]), _int(r["episodes"])))
+                directors = {person_key(d) for d in r["director"].split(",") if d.strip()}
+                rows.append(("mdl", normalize_title(r["title"]), aliases, _int(r["year"]), _int(r["episodes"]), directors))
     with open(need_shared("johndkim_mdl_2022", "kdrama_data.csv"), encoding="utf-8") as handle:
         for r in csv.DictReader(handle):
-            rows.append(("johndkim", normalize_title(r["title"]), set(), _int(r["aired"][:4]), _int(r["ep"])))
+            rows.append(("johndkim", normalize_title(r["title"]), set(), _int(r["aired"][:4]), _int(r["ep"]), set()))
     with open(need_shared("kaggle_kdrama_2015_2023", "korean_drama.csv"), encoding="utf-8") as handle:
         for r in csv.DictReader(handle):
-            rows.append(("kaggle", normalize_title(r["drama_name"]), set(), _int(r["year"]), _int(r["tot_eps"])))
+            rows.append(("kaggle", normalize_title(r["drama_name"]), set(), _int(r["year"]), _int(r["tot_eps"]), set()))
     return rows
 
 
@@ -103,8 +146,8 @@ def test_facts_agree_with_real_data():
         for name in {row[1], *row[2]}:
             by_title.setdefault(name, []).append(row)
     matched = 0
-    episode_checks = year_checks = 0
-    episode_bad, year_bad = [], []
+    episode_checks = year_checks = director_checks = 0
+    episode_bad, year_bad, director_bad = [], [], []
     for show in shows:
         names = {normalize_title(show.title), *(normalize_title(a) for a in show.aliases)}
         candidates = [row for name in names for row in by_title.get(name, [])]
@@ -123,12 +166,19 @@ def test_facts_agree_with_real_data():
                 episode_checks += 1
                 if best[4] != show.episodes:
                     episode_bad.append(f"{show.title}: {show.episodes} episodes vs {dataset} {best[4]}")
-    for line in episode_bad + year_bad:
+            if best[5] and show.directors and dataset == "mdl":
+                director_checks += 1
+                if not {person_key(d) for d in show.directors} & best[5]:
+                    director_bad.append(f"{show.title}: directors {show.directors} vs {dataset} {sorted(best[5])}")
+    for line in episode_bad + year_bad + director_bad:
         print("mismatch:", line)
     print(f"matched {matched}/{len(shows)}; episode checks {episode_checks}, year checks {year_checks}")
     assert matched >= 0.8 * len(shows)
     assert 1 - len(episode_bad) / episode_checks >= 0.97
     assert 1 - len(year_bad) / year_checks >= 0.98
+    print(f"director checks {director_checks}, agreeing {director_checks - len(director_bad)}")
+    assert director_checks >= 0.5 * len(shows)
+    assert 1 - len(director_bad) / director_checks >= 0.90
 
 
 # ---- originality -----------------------------------------------------------------------------
@@ -167,6 +217,19 @@ def test_no_text_shares_ten_words_with_shared_data():
         if len(hashes) and (reference[where] == hashes).any():
             copied.append(f"{kind} {key}")
     assert not copied, f"10-word runs shared with ../shared/data: {copied}"
+
+
+def test_no_two_bundled_reviews_share_ten_words():
+    # no templates: every review is written on its own
+    _, reviews = bundled()
+    seen: dict[int, str] = {}
+    shared = []
+    for review in reviews:
+        for digest in set(_shingles(review.text).tolist()):
+            other = seen.setdefault(digest, review.review_id)
+            if other != review.review_id:
+                shared.append((other, review.review_id))
+    assert not shared, shared[:10]
 
 
 def test_soundtrack_weekend_answer_a_fan_would_nod_at(tmp_path):
