@@ -14,7 +14,16 @@ __all__ = ["MDL_DIR", "OUT", "ROOT", "catalog_files", "ensure_model", "machine",
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(os.environ.get("KDRAMA_BENCH_OUT", ROOT / "bench" / "out"))
-MDL_DIR = ROOT.parent / "shared" / "data" / "mdl_html_seoulmate"
+
+def _mdl_dir() -> Path:
+    """$KDRAMA_MDL_DIR, else shared/data beside the checkout (a git worktree sits one level deeper)."""
+    if os.environ.get("KDRAMA_MDL_DIR"):
+        return Path(os.environ["KDRAMA_MDL_DIR"])
+    candidates = [up / "shared" / "data" / "mdl_html_seoulmate" for up in ROOT.parents[:2]]
+    return next((c for c in candidates if c.exists()), candidates[0])
+
+
+MDL_DIR = _mdl_dir()
 SYNTHETIC_SEED = 0
 
 

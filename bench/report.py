@@ -86,10 +86,23 @@ def _http(h: dict) -> list[str]:
              _row("workers", "endpoint", "req/s", "p50 ms", "p99 ms", "errors", "client CPU (cores)"),
              _row(*["---"] * 7)]
     for key, r in h["runs"].items():
-        for endpoint in ("health", "similar"):
+        for endpoint in ("health", "similar", "serial_health", "serial_similar"):
+            if endpoint not in r:
+                continue
             e = r[endpoint]
-            lines.append(_row(key.split("_")[0], endpoint, _f(e["rps"], 0), _f(e["p50_ms"], 1), _f(e["p99_ms"], 1),
+            shown = endpoint.replace("serial_", "") + (" (1 connection)" if endpoint.startswith("serial") else "")
+            lines.append(_row(key.split("_")[0], shown, _f(e["rps"], 0), _f(e["p50_ms"], 2), _f(e["p99_ms"], 1),
                               e["errors"], _f(e["client_cpu"])))
+    engine = h.get("engine")
+    if engine:
+        lines += ["", f"engine in process (same call, {engine['n']} shows, before the servers start): p50 "
+                      f"{engine['p50_ms']:.3f} ms, p99 {engine['p99_ms']:.3f} ms"]
+    lines += ["", "efficiency = similar_rps x (engine_p50 + 1 / health_rps): " + ", ".join(
+        f"{k.replace('_', ' ')} {r['efficiency']:.2f}" for k, r in h["runs"].items() if "efficiency" in r)]
+    runs = h["runs"]
+    if "1_workers" in runs and "2_workers" in runs:
+        lines.append(f"2 workers / 1 worker, similar throughput: "
+                     f"{runs['2_workers']['similar']['rps'] / runs['1_workers']['similar']['rps']:.2f}x")
     lines += ["", "similar / health throughput: " + ", ".join(
         f"{k.replace('_', ' ')} {r['similar_over_health']:.2f}" for k, r in h["runs"].items()), ""]
     return lines + _targets(h) + [""]

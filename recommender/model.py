@@ -284,7 +284,9 @@ class Recommender:
         mask = self.filters_.mask(query)
         mask[banned] = False
         codes = self.franchise_codes_
-        same = np.isin(codes, codes[seed_rows]) if seed_rows else np.zeros(len(codes), dtype=bool)
+        same = np.zeros(len(codes), dtype=bool)
+        for code in set(codes[seed_rows].tolist()):  # a few seeds: one compare each beats np.isin's sort
+            same |= codes == code
         if not query.include_franchise:
             mask &= ~same
         # the seed's own seasons compete on score; any other franchise shows its earliest passing season

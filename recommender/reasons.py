@@ -94,12 +94,14 @@ class Explainer:
     def explain(self, i: int, seed_rows: list[int], query: np.ndarray, cols: np.ndarray, values: np.ndarray,
                 weights: dict[str, float], extras: dict[str, np.ndarray], also: list[str]) -> dict[str, Any]:
         products = query[cols] * values
+        # every block's span in the sorted row from one searchsorted (was one call per block)
+        spans = cols.searchsorted(np.fromiter((edge for span in self.offsets.values() for edge in span), dtype=cols.dtype))
         components = {}
-        for name, (start, end) in self.offsets.items():
-            lo, hi = np.searchsorted(cols, (start, end))
-            components[name] = round(float(weights.get(name, 0.0) * products[lo:hi].sum()), 6)
+        for k, name in enumerate(self.offsets):
+            lo, hi = spans[2 * k], spans[2 * k + 1]
+            components[name] = round(float(weights.get(name, 0.0) * products[lo:hi].sum()), 6) if hi > lo else 0.0
         for name, column in extras.items():
-            components[name] = round(float(column[i]), 6)
+            components[name] = round(float(column.item(i)), 6)
         tags = self.shared_tags(i, seed_rows, query)
         return {
             "shared_tags": tags,

@@ -44,9 +44,9 @@ def test_tampered_payload_is_never_unpickled(tiny_model_path, monkeypatch):
     data = bytearray(tiny_model_path.read_bytes())
     data[-10] ^= 0xFF
     tiny_model_path.write_bytes(bytes(data))
-    import joblib
+    import recommender.artifact as artifact
 
-    monkeypatch.setattr(joblib, "load", lambda *a, **k: pytest.fail("unpickled a tampered file"))
+    monkeypatch.setattr(artifact, "_unpickle", lambda *a, **k: pytest.fail("unpickled a tampered file"))
     with pytest.raises(ArtifactError, match="signature does not verify"):
         load_artifact(tiny_model_path)
 
@@ -73,8 +73,27 @@ def test_failed_write_keeps_the_old_file(tiny_model_path, tiny_model, monkeypatc
     def boom(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(artifact.joblib, "dump", boom)
+    monkeypatch.setattr(artifact.pickle, "dumps", boom)
     with pytest.raises(OSError):
         tiny_model.save(tiny_model_path)
     assert tiny_model_path.read_bytes() == before
     assert read_header(tiny_model_path)[0]["n_shows"] == 6
+
+
+def test_a_joblib_payload_of_the_same_schema_still_loads(tiny_model_path, tiny_model):
+    """Files written before the pickle5+zlib payload (issue 18) load through joblib, with the same answers."""
+    import io
+
+    import joblib
+
+    from recommender.artifact import _sign, resolve_key
+
+    meta, _, _ = read_header(tiny_model_path)
+    buffer = io.BytesIO()
+    joblib.dump(tiny_model, buffer, compress=1)
+    payload = buffer.getvalue()
+    signature = _sign(resolve_key(tiny_model_path), json.dumps(meta, sort_keys=True).encode(), payload)
+    tiny_model_path.write_bytes(MAGIC + json.dumps({"meta": meta, "signature": signature}, sort_keys=True).encode()
+                                + b"\n" + payload)
+    loaded = load_artifact(tiny_model_path).model
+    assert [r.show_id for r in loaded.similar("c1", k=5)] == [r.show_id for r in tiny_model.similar("c1", k=5)]
