@@ -299,6 +299,11 @@ def _number(value: Any, name: str) -> float | None:
     return number
 
 
+def _tags(raw: tuple[str, ...]) -> tuple[str, ...]:
+    """Catalog tags as slugs, in their order (mapped onto the vocabulary where they mean a trope)."""
+    return tuple(dict.fromkeys(t for t in (normalize_tag(x) for x in raw) if t))
+
+
 def show_from_row(row: dict[str, Any]) -> Show:
     """Build a Show from one row; raises ValueError naming the bad field."""
     show_id = _clean(row.get("show_id"))
@@ -307,7 +312,7 @@ def show_from_row(row: dict[str, Any]) -> Show:
         raise ValueError("show_id is missing")
     if not title:
         raise ValueError("title is missing")
-    tags = tuple(dict.fromkeys(t for t in (normalize_tag(x) for x in split_list(row.get("tags"))) if t))
+    tags = _tags(split_list(row.get("tags")))
     return Show(
         show_id=show_id,
         title=title,
