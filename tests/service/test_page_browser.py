@@ -129,7 +129,7 @@ def test_soundtrack_weekend_binge_flow(bundled_site, open_page):
     expect(page.get_by_test_id("seed-runtime")).to_have_text(re.compile(r"^4 eps × \d+ min = \d+ h"))
     expect(page.get_by_test_id("tag-filter").first).to_be_visible()
 
-    page.locator("label.switch").click()
+    page.locator("label.switch", has=page.get_by_test_id("weekend-toggle")).click()
     expect(page.get_by_test_id("weekend-toggle")).to_be_checked()
     settle(page)
     cards = page.get_by_test_id("result-card")
