@@ -18,6 +18,7 @@ const search = {
     this.input = $("search-input");
     this.list = $("suggestions");
     this.input.addEventListener("input", () => {
+      this.highlight(null); // new words: Enter must not pick a suggestion made for the old ones
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.suggest(), SUGGEST_DELAY_MS);
     });
@@ -71,7 +72,12 @@ const search = {
 
   highlight(index) {
     const options = this.list.children;
-    if (!options.length) return;
+    if (index === null || !options.length) {
+      this.active = -1;
+      [...options].forEach((option) => option.setAttribute("aria-selected", "false"));
+      this.input.removeAttribute("aria-activedescendant");
+      return;
+    }
     this.active = (index + options.length) % options.length;
     [...options].forEach((option, i) => option.setAttribute("aria-selected", String(i === this.active)));
     const chosen = options[this.active];

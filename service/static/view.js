@@ -1,13 +1,16 @@
 // Everything drawn on the page. Rule for this file: text from the API only ever reaches the page
 // through textContent and DOM calls (el() below), never innerHTML, so a title like "<script>..."
 // shows as text. What a click does is main.js's business: it hands its actions to bindActions().
-import { state, tagLabel } from "./state.js";
+import { state, tagLabel, tagLabels } from "./state.js";
 
 const MAX_TAG_CHIPS = 12;
 let act = {};
 
 export const bindActions = (actions) => { act = actions; };
 export const $ = (id) => document.getElementById(id);
+
+// replaceChildren() would write a skipped part (null) as the text "null"
+const fill = (box, ...children) => box.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
 
 // ---- tiny DOM helpers ----------------------------------------------------------------------------
 export function el(tag, attrs = {}, ...children) {
@@ -57,7 +60,7 @@ export function renderSeed() {
     const seed = state.seed;
     box.dataset.showId = seed.show_id;
     box.dataset.totalMinutes = seed.total_minutes ?? "";
-    box.replaceChildren(
+    fill(box,
       el("p", { class: "eyebrow", text: "More like" }),
       el("h2", { class: "seed-title", "data-testid": "seed-title", text: seed.title }),
       seed.native_title ? el("p", { class: "native", lang: "ko", text: seed.native_title }) : null,
@@ -70,7 +73,7 @@ export function renderSeed() {
     );
   } else if (state.mode === "recommend") {
     delete box.dataset.showId;
-    box.replaceChildren(
+    fill(box,
       el("p", { class: "eyebrow", text: "More like all of" }),
       el("ul", { class: "seed-list", "data-testid": "seed-list" }, state.seeds.map((show) => el("li", {},
         el("button", { type: "button", class: "link", text: show.title, title: "More like just this one",
@@ -101,7 +104,7 @@ const genreLine = (genres) => (genres?.length
 export function renderNotes(notes = [], alternatives = []) {
   const box = $("notes");
   box.hidden = !notes.length && !alternatives.length;
-  box.replaceChildren(
+  fill(box,
     ...notes.map((note) => el("p", { class: "note", "data-testid": "note", text: note })),
     alternatives.length ? el("p", { class: "did-you-mean" }, "Did you mean: ", ...alternatives.map((show) => chipButton({
       "data-testid": "alternative", "data-show-id": show.show_id, text: show.year ? `${show.title} (${show.year})` : show.title,
@@ -210,18 +213,25 @@ export function renderUnderstood(answer) {
   if (!answer) { box.hidden = true; box.replaceChildren(); return; }
   const { pieces, unused } = answer.interpretation;
   box.hidden = false;
-  box.replaceChildren(
+  fill(box,
     el("p", { class: "label", id: "understood-label", text: pieces.length ? "Understood · tap ✕ to drop one" : "Understood nothing yet" }),
     el("div", { class: "chips", role: "group", "aria-labelledby": "understood-label", "data-testid": "ask-pieces" },
       pieces.map((piece, i) => el("button", {
         type: "button", class: `chip piece ${piece.kind}`, "data-testid": "ask-piece", "data-kind": piece.kind,
         "data-value": String(piece.value), title: `from “${piece.words}”`, "aria-label": `Drop ${piece.label}`,
         onclick: () => act.dropPiece(i),
-      }, el("span", { text: piece.label }), el("span", { class: "x", "aria-hidden": "true", text: " ✕" })))),
+      }, el("span", { text: pieceLabel(piece) }), el("span", { class: "x", "aria-hidden": "true", text: " ✕" })))),
     unused.length ? el("p", { class: "unused", "data-testid": "ask-unused",
                               text: `did not understand: ${unused.map((w) => `‘${w}’`).join(", ")}` }) : null,
     answer.note ? el("p", { class: "note", "data-testid": "ask-note", text: answer.note }) : null,
   );
+}
+
+// a trope reads as the vocabulary names it on the cards ("Friends to lovers"), once the API has named it
+function pieceLabel(piece) {
+  if (piece.kind === "tag" && tagLabels.has(piece.value)) return tagLabels.get(piece.value);
+  if (piece.kind === "exclude_tag" && tagLabels.has(piece.value)) return `no ${tagLabels.get(piece.value)}`;
+  return piece.label;
 }
 
 // ---- messages -------------------------------------------------------------------------------------
@@ -230,7 +240,7 @@ export function hideMessage() { $("message").hidden = true; }
 export function showMessage(kind, ...children) {
   const box = $("message");
   box.dataset.kind = kind;
-  box.replaceChildren(...children);
+  fill(box, ...children);
   box.hidden = false;
 }
 
