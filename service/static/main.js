@@ -146,7 +146,7 @@ async function openSeed(name, { push = true, known = false, tags = [] } = {}) {
   search.input.value = page.seed.title;
   saveHash(push);
   view.renderSeed();
-  view.renderNotes(page.notes, page.alternatives);
+  view.renderNotes(page.notes, page.alternatives, page.seed);
   showPage(page, false, `Like ${page.seed.title}`);
   view.setBusy(false);
   view.revealResults();
@@ -317,10 +317,11 @@ function initControls() {
   $("more").addEventListener("click", () => runQuery({ append: true }));
   $("like-go").addEventListener("click", likeThese);
   $("like-clear").addEventListener("click", () => { state.liked.clear(); view.renderLikeBar(); });
-  $("ask-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = $("ask-input").value.trim();
-    if (text) askFor(text);
+  const submitAsk = () => { const text = $("ask-input").value.trim(); if (text) askFor(text); };
+  $("ask-form").addEventListener("submit", (event) => { event.preventDefault(); submitAsk(); });
+  // a textarea, so a long request stays readable; Enter asks, Shift+Enter breaks the line
+  $("ask-input").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); submitAsk(); }
   });
 }
 

@@ -100,14 +100,19 @@ function tagFilters() {
 const genreLine = (genres) => (genres?.length
   ? el("p", { class: "genres", "data-testid": "genres", text: genres.join(" · ") }) : null);
 
-// "taking Soundtrack #1 (2022); also: Soundtrack #2 (2023)" and the other shows the name could mean
-export function renderNotes(notes = [], alternatives = []) {
+const titleYear = (show) => (show.year ? `${show.title} (${show.year})` : show.title);
+
+// what the engine took for granted, and the other shows an ambiguous name could mean
+export function renderNotes(notes = [], alternatives = [], seed = null) {
   const box = $("notes");
-  box.hidden = !notes.length && !alternatives.length;
+  // the did-you-mean line says what a note about the same ambiguity would ("taking X; also: Y")
+  const shown = notes.filter((note) => !alternatives.some((show) => note.includes(show.title)));
+  box.hidden = !shown.length && !alternatives.length;
   fill(box,
-    ...notes.map((note) => el("p", { class: "note", "data-testid": "note", text: note })),
-    alternatives.length ? el("p", { class: "did-you-mean" }, "Did you mean: ", ...alternatives.map((show) => chipButton({
-      "data-testid": "alternative", "data-show-id": show.show_id, text: show.year ? `${show.title} (${show.year})` : show.title,
+    ...shown.map((note) => el("p", { class: "note", "data-testid": "note", text: note })),
+    alternatives.length ? el("p", { class: "did-you-mean", "data-testid": "did-you-mean" },
+      seed ? `Showing ${titleYear(seed)}. ` : "", "Did you mean: ", ...alternatives.map((show) => chipButton({
+      "data-testid": "alternative", "data-show-id": show.show_id, text: titleYear(show),
       onclick: () => act.pickSeed(show.show_id, show),
     }))) : null,
   );
@@ -182,9 +187,9 @@ function reasonChips({ reasons }) {
   return [
     reasons.same_franchise ? chip("franchise", "same series", "another season or sister series of the seed") : null,
     ...reasons.shared_tags.slice(0, 4).map((tag, i) => chip("tag", reasons.tag_labels?.[i] || tagLabel(tag), "shared trope")),
-    ...reasons.shared_cast.slice(0, 3).map((name) => chip("cast", `★ ${name}`, "shared cast")),
-    ...(reasons.shared_crew || []).slice(0, 2).map((name) => chip("crew", `🎬 ${name}`, "shared director or writer")),
-    ...reasons.shared_terms.slice(0, 3).map((term) => chip("term", `“${term}”`, "a word fans use for both")),
+    ...reasons.shared_cast.slice(0, 2).map((name) => chip("cast", `★ ${name}`, "shared cast")),
+    ...(reasons.shared_crew || []).slice(0, 2).map((name) => chip("crew", `by ${name}`, "shared director or writer")),
+    ...reasons.shared_terms.slice(0, 2).map((term) => chip("term", `“${term}”`, "a word fans use for both")),
   ].filter(Boolean);
 }
 
@@ -231,7 +236,7 @@ export function renderUnderstood(answer) {
 function pieceLabel(piece) {
   if (piece.kind === "tag" && tagLabels.has(piece.value)) return tagLabels.get(piece.value);
   if (piece.kind === "exclude_tag" && tagLabels.has(piece.value)) return `no ${tagLabels.get(piece.value)}`;
-  return piece.label;
+  return piece.label.replaceAll("<=", "≤").replaceAll(">=", "≥");
 }
 
 // ---- messages -------------------------------------------------------------------------------------

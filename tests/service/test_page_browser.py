@@ -319,7 +319,7 @@ def test_an_ambiguous_name_takes_the_first_season_and_marks_the_same_series(bund
     box.press("Enter")  # no suggestion highlighted: the server picks, and says which others it could be
     expect(page.get_by_test_id("seed-title")).to_have_text("Soundtrack #1")
     expect(page.get_by_test_id("alternative")).to_have_text(["Soundtrack #2 (2023)"])
-    expect(page.get_by_test_id("note")).to_contain_text("Soundtrack #2")
+    expect(page.get_by_test_id("did-you-mean")).to_contain_text("Showing Soundtrack #1 (2022)")
     settle(page)
     sequel = page.locator("[data-testid=result-card][data-show-id=soundtrack-2-2023]")
     for _ in range(6):  # the sequel ranks by its score like any other show: page on until it shows
