@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bounds import MAX_FILE_BYTES, check_file_size, check_review_text
 from .errors import DataError
 from .tropes import normalize_tag
 
@@ -166,12 +167,16 @@ def split_list(value: str | Iterable[str] | None, sep: str = "|") -> tuple[str, 
     return tuple(p.strip() for item in items for p in item.split(sep) if p.strip())
 
 
-def read_input_bytes(path: Path) -> bytes:
-    """The bytes of an input file, or a one-line DataError saying why not."""
+def read_input_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of an input file, or a one-line DataError saying why not (too big: before reading it)."""
     if not path.exists():
         raise DataError(f"{path}: file not found")
     if path.is_dir():
         raise DataError(f"{path}: is a directory, expected a file")
+    try:
+        check_file_size(path, limit)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -365,6 +370,7 @@ def review_from_row(row: dict[str, Any], catalog) -> Review:
     text = _clean(row.get("text"))
     if not text:
         raise ValueError("text is missing")
+    check_review_text(text)
     try:
         show_id = catalog.review_target(_clean(row.get("show_id")), _clean(row.get("title"))).show_id
     except KdramaError as exc:
