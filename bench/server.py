@@ -105,12 +105,22 @@ def serve(model: Path, workers: int = 1, port: int | None = None, env: dict[str,
             process.stderr.close()
 
 
+def _limit_files(limit: int):
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    return apply
+
+
 class Server:
     """`kdrama serve` in its own process group (so SIGKILL takes every worker with it), logging to a file."""
 
     def __init__(self, cwd: Path, workers: int = 1, env: dict[str, str] | None = None, log_level: str = "info",
-                 timeout: float = 60.0, isolate: bool = False, args: tuple[str, ...] = ()):
-        """``isolate``: start from an environment with no KDRAMA_* setting, then add ``env``."""
+                 timeout: float = 60.0, isolate: bool = False, args: tuple[str, ...] = (), file_limit: int | None = None):
+        """``isolate``: start from an environment with no KDRAMA_* setting, then add ``env``;
+        ``file_limit``: the server's RLIMIT_NOFILE (as `ulimit -n`)."""
         self.cwd, self.workers = cwd, workers
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
@@ -120,7 +130,8 @@ class Server:
         with open(self.log, "wb") as output:
             self.process = subprocess.Popen(
                 [*kdrama_command(), "serve", "--port", str(self.port), "--workers", str(workers), "--log-level", log_level, *args],
-                cwd=cwd, env={**base_env, **(env or {})}, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=cwd, env={**base_env, **(env or {})}, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=None if file_limit is None else _limit_files(file_limit))
         try:
             self.health = self.wait_ready(timeout)
         except BaseException:

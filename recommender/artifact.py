@@ -27,7 +27,8 @@ from typing import Any
 
 from .errors import ArtifactError, IncompatibleArtifactError
 
-__all__ = ["SCHEMA_VERSION", "LoadedArtifact", "load_artifact", "read_header", "resolve_key", "save_artifact", "verify_artifact"]
+__all__ = ["SCHEMA_VERSION", "LoadedArtifact", "load_artifact", "read_header", "resolve_key", "rollback_artifact",
+           "save_artifact", "served_order", "verify_artifact"]
 
 # 1: first version (blocks text/tags/genres/cast + numeric + popularity, HMAC-signed)
 # 2: fitted blend (synopsis block, title mentions, LSA summaries, rating prior, franchise codes)
@@ -83,6 +84,19 @@ def _versions() -> dict[str, str]:
     return {"package_version": __version__, "sklearn_version": sklearn.__version__}
 
 
+def _stamp(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def served_order(meta: dict[str, Any]) -> str:
+    """What orders two model files in time: when it was rolled back to, else when it was trained.
+
+    A running service never moves to a file whose order is earlier than the one it serves; only
+    ``rollback_artifact`` (``kdrama models rollback --file``) makes an older model newer in this sense.
+    """
+    return str(meta.get("rolled_back_at") or meta.get("model_version") or "")
+
+
 def save_artifact(model, path: str | Path, key: bytes | str | None = None, **meta: Any) -> dict[str, Any]:
     """Write the model atomically (temp file, fsync, os.replace); returns the metadata written."""
     path = Path(path)
@@ -93,7 +107,7 @@ def save_artifact(model, path: str | Path, key: bytes | str | None = None, **met
     fingerprint = meta.pop("fingerprint", "")
     header_meta = {
         "schema_version": SCHEMA_VERSION,
-        "model_version": now.strftime("%Y%m%dT%H%M%S.%fZ") + (f"-{fingerprint[:8]}" if fingerprint else ""),
+        "model_version": _stamp(now) + (f"-{fingerprint[:8]}" if fingerprint else ""),
         "trained_at": now.isoformat(timespec="seconds"),
         "fingerprint": fingerprint,
         "n_shows": stats.n_shows,
@@ -107,15 +121,23 @@ def save_artifact(model, path: str | Path, key: bytes | str | None = None, **met
     payload = PAYLOAD + zlib.compress(pickle.dumps(model, protocol=5), 1)
     header = json.dumps(header_meta, sort_keys=True).encode()
     signature = _sign(signing_key, header, payload)
+    _write_atomically(path, header_meta, signature, payload)
+    return header_meta
+
+
+def _write_atomically(path: Path, meta: dict[str, Any], signature: str, payload: bytes) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
         with open(tmp, "wb") as handle:
             handle.write(MAGIC)
-            handle.write(json.dumps({"meta": header_meta, "signature": signature}, sort_keys=True).encode() + b"\n")
+            handle.write(json.dumps({"meta": meta, "signature": signature}, sort_keys=True).encode() + b"\n")
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk says which file, and that the old model is untouched
+        tmp.unlink(missing_ok=True)
+        raise OSError(exc.errno, f"{exc.strerror}; the previous model is unchanged", str(path)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -125,7 +147,18 @@ def save_artifact(model, path: str | Path, key: bytes | str | None = None, **met
         os.close(dir_fd)
     except OSError:
         pass
-    return header_meta
+
+
+def rollback_artifact(source: str | Path, target: str | Path, key: bytes | str | None = None) -> dict[str, Any]:
+    """Put the model in ``source`` back at ``target`` on purpose: verified, stamped ``rolled_back_at``
+    (so a running service takes it although its model_version is older), re-signed, written atomically."""
+    target = Path(target)
+    meta, payload = verify_artifact(source, key)  # with its own key (beside it, or $KDRAMA_ARTIFACT_KEY)
+    signing_key = resolve_key(target, key)  # signed again with the key the service verifies with
+    meta = {**meta, "rolled_back_at": _stamp(datetime.now(UTC))}
+    header = json.dumps(meta, sort_keys=True).encode()
+    _write_atomically(target, meta, _sign(signing_key, header, payload), payload)
+    return meta
 
 
 def read_header(path: str | Path) -> tuple[dict[str, Any], str, bytes]:

@@ -80,7 +80,11 @@ class Interpretation:
         lex = W.lexicon(self.catalog) if self.catalog is not None else None
         found: list[str] = []
         for platform in self._values("network"):
-            found += lex.networks_for(platform) if lex else [platform]
+            expanded = lex.networks_for(platform) if lex else [platform]
+            # the engine matches a network as a word of the catalog's string ("Netflix" finds "TVING Netflix"),
+            # so a platform the catalog spells that way is passed as it is; "KBS" still stands for "KBS2"
+            word = re.compile(r"(?:^|\s)" + re.escape(platform.casefold()) + r"(?:\s|$)")
+            found += [platform] if any(word.search(n.casefold()) for n in expanded) else expanded
         return list(dict.fromkeys(found))
 
     def query_text(self) -> str:
@@ -216,8 +220,11 @@ class _Reader:
                 if len(key) < 5:
                     continue
                 hit = process.extractOne(key, self.lex.name_keys, scorer=fuzz.ratio, score_cutoff=85)
-                if hit and not any(key == hit[0] + s for s in W.SUFFIXES) and (best is None or hit[1] >= best[2]):
-                    best = (j, hit[0], hit[1])
+                # a close match (>= 90) to a longer title beats a perfect one to a shorter title: "crash landing
+                # on yoo" is Crash Landing on You, not the show "Crash"; for the same title, the fewest words
+                rank = (hit[1] >= 90, len(hit[0]), hit[1], -j) if hit else None
+                if hit and not any(key == hit[0] + s for s in W.SUFFIXES) and (best is None or rank > best[3]):
+                    best = (j, hit[0], hit[1], rank)
         if exact and not (best and best[0] > exact[0] and best[2] >= 90):
             return exact[0], self._show(exact[1]), True
         if best:
@@ -321,11 +328,13 @@ class _Reader:
         if not phrases:
             return
         alternatives = "|".join(re.escape(p) for p in phrases)
-        pattern = re.compile(r"(?<![\w-])(?:(?:streaming |available |only |watch )?(?:on|via) )?(" + alternatives + r")(?![\w+-])")
+        pattern = re.compile(r"(?<![\w-])((?:streaming |available |only |watch )?(?:on|via) )?(" + alternatives + r")(?![\w+-])")
         for m in pattern.finditer(self.lower):
+            if m.group(2) in self.lex.everyday_platforms and not m.group(1):
+                continue
             span = self.span(m.start(), m.end())
-            if span and self.lex.networks_for(m.group(1)):
-                self.add(*span, [("network", self.lex.platforms[m.group(1)])])
+            if span and self.lex.networks_for(m.group(2)):
+                self.add(*span, [("network", self.lex.platforms[m.group(2)])])
 
     def countries(self) -> None:
         pattern = re.compile(r"(?<![\w-])(?:from |made in )?(?:south )?(" + "|".join(map(re.escape, W.COUNTRIES)) + r")s?(?![\w-])")

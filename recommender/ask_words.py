@@ -153,6 +153,7 @@ class Lexicon:
     genres: dict[str, str] = field(default_factory=dict)  # word -> catalog genre
     networks: list[str] = field(default_factory=list)
     platforms: dict[str, str] = field(default_factory=dict)  # lower-case phrase -> display name
+    everyday_platforms: frozenset[str] = frozenset()  # platform phrases that are also ordinary words
     countries: list[str] = field(default_factory=list)
     latest_year: int | None = None
     lower_words: frozenset[str] = frozenset()  # words the synopses use in lower case
@@ -200,11 +201,14 @@ def build_lexicon(catalog: Catalog) -> Lexicon:
     years = [s.year for s in catalog.shows if s.year]
     countries = sorted({c for s in catalog.shows if (c := getattr(s, "country", "") or "")})
     lower_text = " ".join(s.synopsis for s in catalog.shows)
+    lower_words = frozenset(re.findall(r"\b[a-z][a-z'-]+\b", lower_text))
+    platforms = _platforms(networks)
     return Lexicon(
         names=names, name_keys=list(names), longest_name=max((k.count(" ") + 1 for k in names), default=1),
-        genres=genres, networks=networks, platforms=_platforms(networks), countries=countries,
-        latest_year=max(years) if years else None, lower_words=frozenset(re.findall(r"\b[a-z][a-z'-]+\b", lower_text)),
-        lower_text=lower_text,
+        genres=genres, networks=networks, platforms=platforms, countries=countries,
+        # a platform named by an everyday word ("MBC QueeN", "Heavenly") needs "on": "queen" alone is a word
+        everyday_platforms=frozenset(p for p in platforms if p in lower_words),
+        latest_year=max(years) if years else None, lower_words=lower_words, lower_text=lower_text,
     )
 
 

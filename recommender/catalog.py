@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bounds import MAX_FILE_BYTES, check_file_size, check_review_text
 from .errors import DataError
 from .tropes import normalize_tag
 
@@ -166,12 +167,16 @@ def split_list(value: str | Iterable[str] | None, sep: str = "|") -> tuple[str, 
     return tuple(p.strip() for item in items for p in item.split(sep) if p.strip())
 
 
-def read_input_bytes(path: Path) -> bytes:
-    """The bytes of an input file, or a one-line DataError saying why not."""
+def read_input_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of an input file, or a one-line DataError saying why not (too big: before reading it)."""
     if not path.exists():
         raise DataError(f"{path}: file not found")
     if path.is_dir():
         raise DataError(f"{path}: is a directory, expected a file")
+    try:
+        check_file_size(path, limit)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -299,6 +304,11 @@ def _number(value: Any, name: str) -> float | None:
     return number
 
 
+def _tags(raw: tuple[str, ...]) -> tuple[str, ...]:
+    """Catalog tags as slugs, in their order (mapped onto the vocabulary where they mean a trope)."""
+    return tuple(dict.fromkeys(t for t in (normalize_tag(x) for x in raw) if t))
+
+
 def show_from_row(row: dict[str, Any]) -> Show:
     """Build a Show from one row; raises ValueError naming the bad field."""
     show_id = _clean(row.get("show_id"))
@@ -307,7 +317,7 @@ def show_from_row(row: dict[str, Any]) -> Show:
         raise ValueError("show_id is missing")
     if not title:
         raise ValueError("title is missing")
-    tags = tuple(dict.fromkeys(t for t in (normalize_tag(x) for x in split_list(row.get("tags"))) if t))
+    tags = _tags(split_list(row.get("tags")))
     return Show(
         show_id=show_id,
         title=title,
@@ -360,6 +370,7 @@ def review_from_row(row: dict[str, Any], catalog) -> Review:
     text = _clean(row.get("text"))
     if not text:
         raise ValueError("text is missing")
+    check_review_text(text)
     try:
         show_id = catalog.review_target(_clean(row.get("show_id")), _clean(row.get("title"))).show_id
     except KdramaError as exc:

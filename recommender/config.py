@@ -28,22 +28,29 @@ class TrainConfig:
     lsa_components: int = 128  # width of the dense text/tag summaries; 0 turns them off
     min_lsa_shows: int = 200  # below this a low-rank summary is noise, so it is skipped
     rating_prior_reviews: float = 2.0  # a show's mean rating is shrunk towards the catalog mean by this many reviews
+    hub_exact_shows: int = 8000  # above this many shows, hubness is measured against a sample of this many
 
 
-# fitted per fold on 4/5 of the dev seeds, averaged over the 5 folds, then one refit pass (docs/quality.md)
+# Fitted by bench/tune.py on the MDL dev pairs (Dec 2026): per fold on 4/5 of the seeds, averaged over
+# the 5 folds, then one refit pass on every seed (docs/quality.md has the folds and the ablation).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "text": 1.2,       # TF-IDF over synopsis + title-masked reviews
-    "synopsis": 1.0,   # TF-IDF over the synopsis alone: the premise, not the reviewers' adjectives
+    "text": 1.32,      # TF-IDF over synopsis + title-masked reviews
+    "synopsis": 1.05,  # TF-IDF over the synopsis alone: the premise, not the reviewers' adjectives
     "tags": 0.65,      # catalog tags (vote-ordered) + tropes found in the text, IDF-weighted
     "genres": 0.25,
-    "cast": 0.6,
-    "mentions": 0.35,  # reviews that name the other show ("reminded me of ...")
-    "text_lsa": 0.67,  # low-rank text summary
-    "tags_lsa": 0.36,  # low-rank tag summary
-    "numeric": 0.2,    # closeness in episode count and total runtime
-    "year": 0.24,      # closeness in year
-    "popularity": 1.05,  # a prior, and the largest single weight: fans recommend what they have seen
-    "rating": 0.24,    # a prior: reviewers' mean rating, shrunk towards the catalog mean
+    "cast": 0.69,
+    "directors": 0.2,  # shared directors (IDF-weighted like cast)
+    "writers": 0.3,    # shared screenwriters
+    "mentions": 0.92,  # reviews that compare the two shows ("reminds me of ...", "if you liked ...")
+    "text_lsa": 0.62,  # low-rank text summary
+    "tags_lsa": 0.35,  # low-rank tag summary
+    "numeric": 0.23,   # closeness in episode count and total runtime
+    "year": 0.23,      # closeness in year
+    "pop_closeness": 0.11,  # fans pair shows of similar reach
+    "genre_miss": 0.09,  # a penalty for sharing no genre with the seeds
+    "hub": 0.22,       # CSLS: a show close to everything is weaker evidence
+    "popularity": 1.31,  # a prior, and the largest single weight: fans recommend what they have seen
+    "rating": 0.22,    # a prior: reviewers' mean rating, shrunk towards the catalog mean
 }
 
 
@@ -53,4 +60,5 @@ class QueryConfig:
 
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     year_scale: float = 4.0  # years apart at which year closeness falls to 1/e
+    popularity_scale: float = 1.0  # log-watchers apart (about 2.7x) at which reach closeness falls to 1/e
     unlike_weight: float = 0.5  # an unliked show pulls the query away at half the strength a liked one pulls

@@ -215,6 +215,36 @@ def filter_satisfaction(model, seeds: Sequence[str], weekend_minutes: int = WEEK
     return good / total if total else 1.0
 
 
+def list_checks(model, seeds: Sequence[str], k: int = 10) -> dict[str, float]:
+    """What a fan sees in the default lists: genre coherence, and later seasons shown before their first.
+
+    ``genre_coherence``: share of results that share a genre with the seed (seeds with genres).
+    ``later_season_share``: share of results that are a later season of another franchise whose
+    earlier season also passes (with no filters, always): the franchise policy says that is never so.
+    """
+    from .titles import franchise_key
+
+    catalog = model.catalog
+    first_year: dict[str, int] = {}
+    for show in catalog.shows:
+        key = franchise_key(show.title)
+        first_year[key] = min(first_year.get(key, 9999), show.year or 9999)
+    coherent = genre_total = later = total = 0
+    for seed in seeds:
+        show = catalog.by_id[seed]
+        for result in model.similar(seed, k=k):
+            total += 1
+            other = catalog.by_id[result.show_id]
+            key = franchise_key(other.title)
+            if not result.reasons.get("same_franchise") and (other.year or 9999) > first_year[key]:
+                later += 1
+            if show.genres:
+                genre_total += 1
+                coherent += bool({g.casefold() for g in show.genres} & {g.casefold() for g in other.genres})
+    return {"genre_coherence": coherent / genre_total if genre_total else 1.0,
+            "later_season_share": later / total if total else 0.0, "lists": len(seeds)}
+
+
 def format_table(results: list[Metrics], k: int = 10) -> str:
     keys = [f"ndcg@{k}", f"hit@{k}", f"recall@{k}", "mrr", "coverage", "diversity"]
     head = f"{'method':<20}" + "".join(f"{key:>11}" for key in keys)
@@ -271,9 +301,12 @@ def run(shows_path, review_paths, truth_path, model_path=None, json_path=None, c
         rankers.update(baselines(shows))
     results = evaluate_rankers(rankers, ids, truth, features=model.block("tags"), progress=say)
     satisfaction = filter_satisfaction(model, sorted(truth)[:200])
+    checks = list_checks(model, sorted(truth))
+    say(f"genre coherence of the top 10: {checks['genre_coherence']:.3f}; later seasons shown before their first: "
+        f"{checks['later_season_share']:.2%} of results")
     if json_path:
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-        report = {"results": {m.name: m.values for m in results}, "filter_satisfaction": satisfaction}
+        report = {"results": {m.name: m.values for m in results}, "filter_satisfaction": satisfaction, "list_checks": checks}
         if folds > 1:
             report["folds"] = {"n_folds": folds, "engine": fold_metrics(results[0], folds)}
         Path(json_path).write_text(json.dumps(report, indent=2))

@@ -28,14 +28,40 @@ from .reasons import name_fragments
 from .titles import normalize_title
 from .tropes import tag_text
 
-__all__ = ["FeatureSet", "TitleMasker", "build_features", "numeric_similarity"]
+__all__ = ["FeatureSet", "TitleMasker", "build_features", "is_comparison", "numeric_similarity"]
+
+
+# a review that names another show compares them only in some phrasings: "reminds me of X", "if
+# you liked X", "fans of X", "X meets Y". "(Park Hyung-sik, Happiness)" is an actor's filmography
+# and "the others being Snowdrop, Grid..." a platform's release list: neither is a comparison.
+_COMPARE_BEFORE = re.compile(
+    r"(?:remind(?:s|ed|ing)? (?:me |us |you )?of|reminiscent of|if you (?:liked|loved|enjoyed|like|love|adored)|"
+    r"fans? of|similar to|(?:compared?|comparisons?|comparable) (?:to|with)|in the vein of|same (?:vibes?|energy|feel) as|"
+    r"vibes? of|(?:cross|mix|blend) (?:between|of)|better than|worse than|not as good as|as good as|spiritual successor to|"
+    r"echoes of|shades of|recalls|evokes|a (?:lighter|darker|softer) version of|"
+    r"if you(?:'re| are) into|after watching|meets)\W+(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+_COMPARE_AFTER = re.compile(r"^\W*(?:meets|vibes|fans (?:will|would)|lovers will)\b", re.IGNORECASE)
+_FILMOGRAPHY = re.compile(r"\([^()]{0,60},\s*$")  # "(Actor Name, " just before the title
+_LOOK_BACK = 60  # characters of context a comparison cue may sit in, before the title
+
+
+def is_comparison(text: str, start: int, end: int) -> bool:
+    """Whether the title at text[start:end] is named as a comparison, not in passing."""
+    before = text[max(0, start - _LOOK_BACK): start]
+    before = re.split(r"[.!?;]\s", before)[-1]  # the same sentence only
+    if _FILMOGRAPHY.search(before):
+        return False
+    return bool(_COMPARE_BEFORE.search(before) or _COMPARE_AFTER.search(text[end: end + 30]))
 
 
 class TitleMasker:
     """Removes catalog titles from review text: reviews name other dramas, which is not similarity.
 
-    The names it removes are kept apart (``find``): a review that names another show is a
-    comparison its reader made, which the ``mentions`` block uses on its own.
+    The names it removes are kept apart (``find``): a review that *compares* the show with another
+    ("reminds me of ...", "if you liked ...") is a comparison its reader made, which the
+    ``mentions`` block uses on its own; a title named in passing is only masked.
     Matching is on word tokens (not one giant regex) so it stays linear in the text length.
     A title matches only where its first word is capitalized, so common words survive.
     """
@@ -58,7 +84,7 @@ class TitleMasker:
             lengths.sort(reverse=True)
 
     def find(self, text: str) -> tuple[str, set[int]]:
-        """The text without catalog titles, and the owners of the titles it named."""
+        """The text without catalog titles, and the owners of the titles it names as comparisons."""
         tokens = list(self._WORD.finditer(text))
         lowered = [t.group().casefold() for t in tokens]
         keep: list[str] = []
@@ -70,9 +96,10 @@ class TitleMasker:
             if not word[0].islower():
                 for length in self._lengths.get(lowered[i], ()):
                     words = tuple(lowered[i: i + length])
-                    if words in self._owners:
+                    if len(words) == length and words in self._owners:
                         matched = length
-                        named |= self._owners[words]
+                        if is_comparison(text, tokens[i].start(), tokens[i + length - 1].end()):
+                            named |= self._owners[words]
                         break
             if matched:
                 i += matched
@@ -173,6 +200,8 @@ def _numeric(shows: list[Show], reviews: list[Review], config: TrainConfig) -> d
         "log_episodes": np.log(episodes),
         "log_total": np.log(total),
         "popularity": pop / pop.max() if pop.max() > 0 else pop,
+        # reach in log units, for "fans pair shows of similar reach" (unknown stays unknown)
+        "log_popularity": np.log1p(popularity),
         "rating": _rating_prior(shows, reviews, config.rating_prior_reviews),
     }
 
@@ -287,12 +316,10 @@ def _people_block(people: list[tuple[str, ...]], prefix: str) -> sp.csr_matrix:
     return sp.csr_matrix(_binary_block(keys, prefix), dtype=np.float32)
 
 
-def numeric_similarity(numeric: dict[str, np.ndarray], seed: int, year_scale: float,
-                       keys: tuple[str, ...] = ("log_episodes", "log_total", "year")) -> np.ndarray:
-    """Closeness of every show to ``seed`` in length and era, in [0, 1]; unknowns count as 0.5."""
+def numeric_similarity(numeric: dict[str, np.ndarray], seed: int, keys: tuple[str, ...], scale: float = 1.0) -> np.ndarray:
+    """Closeness of every show to ``seed`` in ``keys`` (exp(-distance / scale)), in [0, 1]; unknowns count as 0.5."""
     parts = []
     for key in keys:
-        scale = year_scale if key == "year" else 1.0
         column = numeric[key]
         value = column[seed]
         if math.isnan(value):

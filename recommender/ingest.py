@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blogpost import KNOWN_NETWORKS, Post, count_mentions, read_facts, read_post, title_candidates
+from .bounds import MAX_POST_BYTES, check_review_text
 from .catalog import Problem, Review, Show, read_input_bytes, read_rows, review_from_row
 from .errors import DataError, UnknownShowError
 from .store import ReviewStore
@@ -101,6 +102,10 @@ class Ingester:
         post = read_post(content, html=path.suffix.lower() in (".html", ".htm") or None)
         if not post.text.strip():
             raise DataError(f"{path}: no text left once markup and page chrome were removed")
+        try:
+            check_review_text(post.text)
+        except ValueError as exc:
+            raise DataError(f"{path}: {exc}; split the post or shorten it") from None
         show = self.show_for(post, title, report)
         if show is None:
             raise DataError(f"{path}: cannot tell which show this post reviews (no catalog title and no 'Title (year)' "
@@ -170,7 +175,7 @@ class Ingester:
 
 
 def _read_post_file(path: Path) -> str:
-    raw = read_input_bytes(path)
+    raw = read_input_bytes(path, MAX_POST_BYTES)  # before parsing: a huge page costs minutes and a gigabyte
     if b"\x00" in raw[:4096]:
         raise DataError(f"{path}: looks binary; expected a text, HTML, CSV or JSONL file")
     try:

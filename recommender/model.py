@@ -36,6 +36,10 @@ from .tropes import strip_negated, tag_text
 __all__ = ["EngineStats", "Page", "Recommendation", "Recommender", "ShowDetails"]
 
 SPARSE_BLOCKS = ("text", "synopsis", "tags", "genres", "cast", "directors", "writers")
+# seed-dependent signals scored outside the sparse product (popularity and rating are seed-independent priors)
+EXTRA_SIGNALS = ("text_lsa", "tags_lsa", "mentions", "numeric", "year", "pop_closeness", "genre_miss", "hub")
+HUB_TOP = 10  # the CSLS neighbourhood: a show's mean score over its ten nearest
+HUB_BATCH = 256  # rows per block while measuring hubness: 256 x N floats at a time
 MMR_POOL = 30  # MMR re-ranks at least this many of the best candidates: enough to find variety, cheap to compare
 
 _BLAS: list = []  # one ThreadpoolController per process, made on first use (it scans loaded libraries)
@@ -142,6 +146,7 @@ class Recommender:
         self.tag_names_ = [n.split("=", 1)[1] for n in features.tag_vectorizer.get_feature_names_out()]
         self._fit_franchises()
         self._stack()
+        self.hubness_ = self._fit_hubness(progress)
         terms = features.text_vectorizer.get_feature_names_out()
         blocked = features.name_terms if features.name_terms is not None else np.zeros(len(terms), dtype=bool)
         self.explainer_ = Explainer(shows, features.show_tags, terms, blocked, self.offsets_, self.tag_names_)
@@ -162,6 +167,37 @@ class Recommender:
         for i in self.franchise_order_:
             members.setdefault(int(self.franchise_codes_[i]), []).append(int(i))
         self.franchise_members_ = {code: rows for code, rows in members.items() if len(rows) > 1}
+
+    def _fit_hubness(self, progress=None) -> np.ndarray:
+        """Each show's mean top-10 score against every other show (the CSLS hubness term).
+
+        A show close to everything is weak evidence of being close to *this* seed: the ``hub``
+        signal subtracts it. Computed in batches of rows (O(N) memory kept, never N x N); above
+        ``TrainConfig.hub_exact_shows`` against a fixed random sample of columns, taking the
+        same top share of them.
+        """
+        n, config = len(self.shows_), self.train_config_
+        weights = self.query_config_.weights
+        if n < 3 or not weights.get("hub"):
+            return np.zeros(n, dtype=np.float32)
+        if progress:
+            progress("measuring hubness (each show's mean top-10 score)")
+        columns = np.arange(n)
+        if n > config.hub_exact_shows:
+            columns = np.sort(np.random.default_rng(0).choice(n, config.hub_exact_shows, replace=False))
+        top = min(max(1, round(HUB_TOP * len(columns) / n)), len(columns) - 1)
+        weighted = self.stacked_.multiply(self.weight_row.reshape(1, -1)).tocsr()
+        targets = self.stacked_t_[:, columns] if len(columns) < n else self.stacked_t_
+        dense = {name: rows for name, rows in self.features_.dense.items() if weights.get(name)}
+        out = np.zeros(n, dtype=np.float32)
+        for start in range(0, n, HUB_BATCH):
+            rows = np.arange(start, min(start + HUB_BATCH, n))
+            scores = (weighted[rows] @ targets).toarray().astype(np.float32)
+            for name, matrix in dense.items():
+                scores += weights[name] * (matrix[rows] @ matrix[columns].T)
+            scores[rows[:, None] == columns[None, :]] = -np.inf  # a show is not its own neighbour
+            out[rows] = np.partition(scores, -top, axis=1)[:, -top:].mean(axis=1)
+        return out
 
     def _stack(self) -> None:
         """Stack the sparse blocks side by side; a query is one product with this matrix."""
@@ -388,36 +424,76 @@ class Recommender:
         nonzero = np.flatnonzero(weighted)
         # only the query's own columns are touched: cost follows the seed, not the vocabulary
         scores = np.asarray(weighted[nonzero] @ self.stacked_t_[nonzero], dtype=np.float32).ravel()
-        extras = self._extra_signals(like, unlike)
+        extras = self._extra_signals(like, unlike, query)
         for values in extras.values():
             scores += values
         return scores, query, extras
 
-    def _extra_signals(self, like: list[int], unlike: list[int]) -> dict[str, np.ndarray]:
+    def _extra_signals(self, like: list[int], unlike: list[int], query: np.ndarray) -> dict[str, np.ndarray]:
         """Each weighted signal outside the sparse product, as one float32 value per show."""
+        weights = self.query_config_.weights
+        wanted = [name for name in EXTRA_SIGNALS if weights.get(name)]
+        out = {name: values * np.float32(weights[name])
+               for name, values in self._extra_parts(like, unlike, query, wanted).items()}
+        out.update(self.priors)
+        return out
+
+    def _extra_parts(self, like: list[int], unlike: list[int], query: np.ndarray, names: Sequence[str]) -> dict[str, np.ndarray]:
+        """The unweighted values of the seed-dependent signals in ``names`` (those a query can compute)."""
         config, features, out = self.query_config_, self.features_, {}
-        weights = config.weights
+        if not like:
+            return out
         for name, rows in features.dense.items():
-            if weights.get(name) and like:
+            if name in names:
                 target = rows[like].mean(axis=0)
                 if unlike:
                     target = target - config.unlike_weight * rows[unlike].mean(axis=0)
-                values = rows @ target.astype(np.float32)
-                values *= weights[name]
-                out[name] = values
-        if weights.get("mentions") and like and features.mentions is not None and features.mentions.nnz:
+                out[name] = rows @ target.astype(np.float32)
+        if "mentions" in names and features.mentions is not None and features.mentions.nnz:
             mentions = features.mentions  # CSR rows read directly: a scipy row slice costs more than the sum
             row = np.zeros(mentions.shape[1], dtype=np.float32)
             for i in like:
                 start, end = mentions.indptr[i], mentions.indptr[i + 1]
                 np.add.at(row, mentions.indices[start:end], mentions.data[start:end])
-            out["mentions"] = row * np.float32(weights["mentions"] / len(like))
-        for name, keys in (("numeric", ("log_episodes", "log_total")), ("year", ("year",))):
-            if weights.get(name) and like:
-                closeness = np.mean([numeric_similarity(features.numeric, i, config.year_scale, keys) for i in like], axis=0)
-                out[name] = (weights[name] * closeness).astype(np.float32)
-        out.update(self.priors)
+            out["mentions"] = row / np.float32(len(like))
+        for name, keys, scale in (("numeric", ("log_episodes", "log_total"), 1.0), ("year", ("year",), config.year_scale),
+                                  ("pop_closeness", ("log_popularity",), config.popularity_scale)):
+            if name in names and keys[0] in features.numeric:
+                out[name] = np.mean([numeric_similarity(features.numeric, i, keys, scale) for i in like], axis=0).astype(np.float32)
+        if "hub" in names:
+            out["hub"] = -self.hubness_
+        if "genre_miss" in names:
+            # a candidate that shares no genre with the seeds is a weaker match, whatever else it shares
+            start, end = self.offsets_["genres"]
+            genre_cols = np.flatnonzero(query[start:end] > 0) + start
+            shared = np.asarray(self.stacked_t_[genre_cols].sum(axis=0)).ravel() if len(genre_cols) else np.zeros(len(self.shows_))
+            out["genre_miss"] = -(shared <= 0).astype(np.float32)
         return out
+
+    def score_parts(self, query: Query) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Every signal's unweighted value for every show, and the candidate mask, for one query.
+
+        For fitting the query weights (bench/tune.py) without refitting: the blended score is
+        ``sum(weights[name] * parts[name])`` over the parts.
+        """
+        self._check()
+        seed_rows = [self.index_[self.resolve(name, field="like").show_id] for name in query.like]
+        unlike_rows = [self._exact(name, "unlike") for name in query.unlike]
+        query_row = self._text_query(strip_negated(query.text)[0])
+        if seed_rows:
+            query_row += self._mean_rows(seed_rows)
+        if unlike_rows:
+            query_row -= self.query_config_.unlike_weight * self._mean_rows(unlike_rows)
+        parts = {}
+        for name in SPARSE_BLOCKS:
+            start, end = self.offsets_[name]
+            cols = np.flatnonzero(query_row[start:end]) + start
+            parts[name] = np.asarray(query_row[cols] @ self.stacked_t_[cols], dtype=np.float32).ravel()
+        parts.update(self._extra_parts(seed_rows, unlike_rows, query_row, EXTRA_SIGNALS))
+        numeric = self.features_.numeric
+        parts.update({name: numeric[name].astype(np.float32) for name in ("popularity", "rating") if name in numeric})
+        banned = seed_rows + unlike_rows + [self._exact(name, "exclude") for name in query.exclude]
+        return parts, self._mask(query, seed_rows, banned)
 
     # ---- ranking ---------------------------------------------------------------------------
     @staticmethod

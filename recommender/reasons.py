@@ -35,7 +35,12 @@ minute minutes min mins moment moments need nice overall pace paced pacing part 
 plot plots pretty quite rating really recommend rewatch role roles scene scenes season seasons second series shift
 short shorter show shows slow star stars start started story stories stream streaming sure thing things time times
 totally truly viewer viewers wasn watch watched watching way weekend worth wouldn writing year years
+different forever left person persons ways week weeks works work working sided laughed laugh cried cry
+ninety eighty seventy sixty fifty forty thirty twenty eleven twelve hundred couple moments setup arc arcs
+felt fine okay ok gets goes going gone thing stuff lots maybe kinda sort whole entire rest side sides
 """.split())
+# number words and -ly adverbs ("quietly", "deeply") are never the theme two shows share
+_NOT_ADVERBS = frozenset("family bully lily ally italy july ugly holy rely supply assembly anomaly".split())
 
 MIN_CAPITALIZED_SHARE = 0.6  # a name token written with a capital this often (mid-sentence) is a name, not a word
 MIN_TERM_SHARE = 0.2  # a shown term carries at least this share of the strongest shared term's overlap
@@ -76,6 +81,12 @@ def name_fragments(documents: Sequence[str], vocabulary: Sequence[str], shows: S
     return np.array([is_name(term) for term in vocabulary], dtype=bool)
 
 
+def _could_be_a_theme(term: str) -> bool:
+    if term in GENERIC_TERMS:
+        return False
+    return not (term.endswith("ly") and len(term) > 5 and term not in _NOT_ADVERBS)
+
+
 class Explainer:
     """Turns one result's row into reasons: shared tropes, terms, cast, crew, franchise, components."""
 
@@ -84,7 +95,7 @@ class Explainer:
         self.shows = list(shows)
         self.show_tags = list(show_tags)
         self.terms = np.asarray(terms, dtype=object)
-        self.showable = ~blocked_terms & np.array([t not in GENERIC_TERMS for t in terms], dtype=bool)
+        self.showable = ~blocked_terms & np.array([_could_be_a_theme(t) for t in terms], dtype=bool)
         self.offsets = dict(offsets)
         self.tag_names = list(tag_names)
         self.cast_keys = [{person_key(c): c for c in s.cast} for s in self.shows]

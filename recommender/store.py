@@ -22,8 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .bounds import is_blank
 from .catalog import Review, Show
-from .errors import DataError
+from .errors import DataError, StoreError, StoreFullError, StoreLockedError
 from .paths import DEFAULT_DB
 
 __all__ = ["DEFAULT_DB", "MIGRATIONS", "ReviewStore", "RetrainRun", "StoredReview", "content_hash"]
@@ -81,6 +82,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE shows ADD COLUMN country TEXT NOT NULL DEFAULT '';
     """),
 )
+LOCK_WAIT_SECONDS = 30.0  # a writer waits this long for another's lock, then StoreLockedError
 _LIST_FIELDS = ("genres", "tags", "cast", "aliases", "directors", "writers")
 
 
@@ -137,7 +139,8 @@ class RetrainRun:
 class ReviewStore:
     """Reviews and cold-start shows in one SQLite file. Safe to share between threads."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB, timeout: float = 30.0):
+    def __init__(self, path: str | Path = DEFAULT_DB, timeout: float | None = None):
+        timeout = LOCK_WAIT_SECONDS if timeout is None else timeout
         self.path = Path(path)
         if self.path.is_dir():
             raise DataError(f"{self.path}: is a directory, expected a SQLite file for the review store")
@@ -153,6 +156,8 @@ class ReviewStore:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
+            if isinstance(store_error(self.path, exc, ""), StoreLockedError | StoreFullError):
+                raise store_error(self.path, exc, "nothing was stored") from None
             raise DataError(f"{self.path}: not a usable SQLite review store ({exc})") from None
         except BaseException:
             self._conn.close()
@@ -169,13 +174,19 @@ class ReviewStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _write(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+    def _write(self, sql: str, params: tuple = (), what: str = "nothing was written") -> sqlite3.Cursor:
         with self._lock:
-            return self._conn.execute(sql, params)
+            try:
+                return self._conn.execute(sql, params)
+            except sqlite3.Error as exc:
+                raise store_error(self.path, exc, what) from None
 
     def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise store_error(self.path, exc, "nothing was read") from None
 
     def _migrate(self) -> None:
         with self._lock:
@@ -202,6 +213,9 @@ class ReviewStore:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.DatabaseError):
+                    named = store_error(self.path, exc, "nothing was stored")
+                    if isinstance(named, StoreLockedError | StoreFullError):
+                        raise named from None
                     raise DataError(f"{self.path}: cannot prepare the review store ({exc})") from None
                 raise
 
@@ -211,7 +225,7 @@ class ReviewStore:
     # ---- reviews ------------------------------------------------------------------------------
     def add(self, review: Review, source: str | None = None) -> tuple[StoredReview, bool]:
         """Store a review; (stored, True) when new, (the existing one, False) when already stored."""
-        if not review.show_id or not review.text.strip():
+        if not review.show_id or is_blank(review.text):
             raise ValueError("a review needs a show_id and some text")
         digest = content_hash(review.show_id, review.text, review.author)
         cursor = self._write(
@@ -219,6 +233,7 @@ class ReviewStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO NOTHING",
             (review.show_id, review.text, review.author, review.rating, review.date,
              review.source if source is None else source, _now(), digest),
+            what="the review was not stored",
         )
         rows = self._read("SELECT * FROM reviews WHERE content_hash = ?", (digest,))
         return _review(rows[0]), cursor.rowcount == 1
@@ -257,6 +272,7 @@ class ReviewStore:
             f"INSERT INTO shows ({', '.join(_q(c) for c in columns)}, source, created_at) "
             f"VALUES ({', '.join('?' for _ in columns)}, ?, ?) ON CONFLICT (show_id) DO NOTHING",
             (*values.values(), source, _now()),
+            what="the show was not stored",
         )
         stored = self._read("SELECT * FROM shows WHERE show_id = ?", (show.show_id,))
         return _show(stored[0]), cursor.rowcount == 1
@@ -293,6 +309,20 @@ class ReviewStore:
         rows = self._read("SELECT last_review_id FROM retrain_runs WHERE outcome IN ('trained', 'skipped') "
                           "ORDER BY id DESC LIMIT 1")
         return self.count_reviews(since_id=int(rows[0][0]) if rows else 0)
+
+
+# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF)
+_BUSY, _LOCKED, _FULL = 5, 6, 13
+
+
+def store_error(path: Path, exc: sqlite3.Error, what: str) -> StoreError:
+    """The named error for a failed statement: locked (try again), full (free space), or other."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_BUSY, _LOCKED):
+        return StoreLockedError(f"{path}: another process holds the review store's lock; {what}; try again shortly")
+    if code == _FULL:
+        return StoreFullError(f"{path}: the disk (or the store's size limit) is full; {what}; free some space")
+    return StoreError(f"{path}: {exc}; {what}")
 
 
 def _q(column: str) -> str:

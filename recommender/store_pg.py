@@ -25,8 +25,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from .bounds import is_blank
 from .catalog import Review, Show
-from .errors import DataError, StoreError
+from .errors import DataError, StoreError, StoreFullError, StoreLockedError
 from .store import _LIST_FIELDS, RetrainRun, StoredReview, _now, _q, _review, _show, content_hash
 
 __all__ = ["MIGRATE_LOCK", "PG_MIGRATIONS", "RETRAIN_LOCK", "PostgresReviewStore", "RetrainBusyError"]
@@ -104,11 +105,22 @@ class RetrainBusyError(StoreError):
     """Another process (on any replica) holds the retrain lock."""
 
 
-def _connect(url: str, timeout: float) -> psycopg.Connection:
+def _connect(url: str, timeout: float, lock_wait: bool = True) -> psycopg.Connection:
+    """``lock_wait``: a statement waits at most ``timeout`` for a lock (then StoreLockedError), as
+    SQLite's busy_timeout; the retrain lock's own connection waits as long as the other retrain."""
+    options = "-c synchronous_commit=on" + (f" -c lock_timeout={int(timeout * 1000)}" if lock_wait else "")
     # keepalives: a replica that vanishes without closing its socket still loses its locks soon
     return psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=max(1, int(timeout)),
-                           options="-c synchronous_commit=on", keepalives=1, keepalives_idle=10,
-                           keepalives_interval=5, keepalives_count=3)
+                           options=options, keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3)
+
+
+def store_error(path: str, exc: psycopg.Error, what: str) -> StoreError:
+    """The named error for a failed statement: locked (try again), disk full, or other."""
+    if isinstance(exc, psycopg.errors.DiskFull | psycopg.errors.OutOfMemory):
+        return StoreFullError(f"{path}: the database server's disk is full; {what}; free some space")
+    if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled | psycopg.errors.DeadlockDetected):
+        return StoreLockedError(f"{path}: another session holds a lock the review store needs; {what}; try again shortly")
+    return StoreError(f"{path}: {_first_line(exc)}; {what}")
 
 
 def _safe(url: str) -> str:
@@ -150,7 +162,8 @@ class PostgresReviewStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _execute(self, sql: str, params: tuple = (), retry: bool = True) -> list[dict[str, Any]]:
+    def _execute(self, sql: str, params: tuple = (), retry: bool = True,
+                 what: str = "nothing was written") -> list[dict[str, Any]]:
         """Run one statement; rows (or [] when it returns none). A dropped connection is re-opened once."""
         with self._lock:
             for attempt in (1, 2):
@@ -161,12 +174,13 @@ class PostgresReviewStore:
                     return cursor.fetchall() if cursor.description else []
                 except psycopg.OperationalError as exc:
                     if not self._conn.closed and not self._conn.broken:
-                        raise StoreError(f"{self.path}: {_first_line(exc)}") from None
+                        raise store_error(self.path, exc, what) from None
                     self._conn.close()
                     if attempt == 2 or not retry:
-                        raise StoreError(f"{self.path}: lost the connection to PostgreSQL ({_first_line(exc)})") from None
+                        raise StoreError(f"{self.path}: lost the connection to PostgreSQL ({_first_line(exc)}); "
+                                         f"{what}") from None
                 except psycopg.Error as exc:
-                    raise StoreError(f"{self.path}: {_first_line(exc)}") from None
+                    raise store_error(self.path, exc, what) from None
         raise AssertionError("unreachable")
 
     @contextlib.contextmanager
@@ -179,7 +193,7 @@ class PostgresReviewStore:
                 with self._conn.transaction():
                     yield self._conn
             except psycopg.Error as exc:
-                raise StoreError(f"{self.path}: {_first_line(exc)}") from None
+                raise store_error(self.path, exc, "nothing was written") from None
 
     def _migrate(self) -> None:
         with self.transaction() as conn:
@@ -204,7 +218,7 @@ class PostgresReviewStore:
     # ---- reviews ------------------------------------------------------------------------------
     def add(self, review: Review, source: str | None = None) -> tuple[StoredReview, bool]:
         """Store a review; (stored, True) when new, (the existing one, False) when already stored."""
-        if not review.show_id or not review.text.strip():
+        if not review.show_id or is_blank(review.text):
             raise ValueError("a review needs a show_id and some text")
         digest = content_hash(review.show_id, review.text, review.author)
         inserted = self._execute(
@@ -212,6 +226,7 @@ class PostgresReviewStore:
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (content_hash) DO NOTHING RETURNING id",
             (review.show_id, review.text, review.author, review.rating, review.date,
              review.source if source is None else source, _now(), digest),
+            what="the review was not stored",
         )
         rows = self._execute("SELECT * FROM reviews WHERE content_hash = %s", (digest,))
         return _review(rows[0]), bool(inserted)
@@ -250,6 +265,7 @@ class PostgresReviewStore:
             f"INSERT INTO shows ({', '.join(_q(c) for c in columns)}, source, created_at) "
             f"VALUES ({', '.join('%s' for _ in columns)}, %s, %s) ON CONFLICT (show_id) DO NOTHING RETURNING show_id",
             (*values.values(), source, _now()),
+            what="the show was not stored",
         )
         stored = self._execute("SELECT * FROM shows WHERE show_id = %s", (show.show_id,))
         return _show(stored[0]), bool(inserted)
@@ -310,7 +326,7 @@ class PostgresReviewStore:
         """A session-level advisory lock on a connection of its own: if this process dies, the
         server closes the connection and the lock goes with it. ``wait=False``: RetrainBusyError."""
         try:
-            conn = _connect(self.url, self.timeout)
+            conn = _connect(self.url, self.timeout, lock_wait=False)
         except Exception as exc:
             raise StoreError(f"{self.path}: cannot connect to PostgreSQL ({_first_line(exc)})") from None
         with conn:

@@ -26,7 +26,8 @@ _SEASON = re.compile(
 )
 # a typed name this close (rapidfuzz ratio, 0-100) to a catalog name means that show: "Sountrack 1"
 FUZZY_CUTOFF = 86
-SUGGEST_CUTOFF = 55  # looser: suggestions only, never a silent answer
+SEARCH_CUTOFF = 70  # rapidfuzz WRatio: a search result a fan would recognise as what they typed
+SUGGEST_CUTOFF = 50  # looser: "did you mean" after a miss, never a silent answer
 
 
 def normalize_title(title: str) -> str:
@@ -188,10 +189,10 @@ class Catalog:
 
     # ---- search ---------------------------------------------------------------------------------
     def suggest(self, query: str, n: int = 5) -> list[str]:
-        """Titles closest to ``query``, best first."""
-        return [s.title for s in self.search(query, limit=n)]
+        """Titles closest to ``query``, best first (looser than search: only ever offered, never taken)."""
+        return [s.title for s in self.search(query, limit=n, cutoff=SUGGEST_CUTOFF)]
 
-    def search(self, query: str, limit: int = 10, offset: int = 0) -> list[Show]:
+    def search(self, query: str, limit: int = 10, offset: int = 0, cutoff: float = SEARCH_CUTOFF) -> list[Show]:
         """Shows whose names contain or resemble ``query``, best first (prefix, substring, fuzzy)."""
         key = normalize_title(query or "")
         if not key:
@@ -211,8 +212,10 @@ class Catalog:
                 scores[show_id] = max(scores.get(show_id, 0.0), score)
         if len(scores) < offset + limit:
             # WRatio scores a typed fragment against long titles fairly ("nine tailed" vs "tale of the nine tailed")
-            for name, score, _ in process.extract(key, self._keys, scorer=fuzz.WRatio, score_cutoff=SUGGEST_CUTOFF,
+            for name, score, _ in process.extract(key, self._keys, scorer=fuzz.WRatio, score_cutoff=cutoff,
                                                   limit=offset + limit):
+                if len(name) * 2 < len(key):
+                    continue  # WRatio scores a short name inside a long query generously ("grid" for "soundtruck zero")
                 for show_id in self._names[name]:
                     scores.setdefault(show_id, score / 100)
         ranked = sorted(scores, key=lambda i: (-scores[i], -(self.by_id[i].popularity or 0.0), self.by_id[i].title))

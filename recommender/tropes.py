@@ -16,6 +16,7 @@ __all__ = [
     "TROPES",
     "Trope",
     "extract_runtime",
+    "implied_trope",
     "normalize_tag",
     "slugify",
     "strip_negated",
@@ -100,37 +101,37 @@ TROPES: tuple[Trope, ...] = (
     _t("murder-mystery", "Murder mystery", r"murder mystery", r"whodunn?it", r"murders?"),
     _t("serial-killer", "Serial killer", r"serial killers?", r"psychopath"),
     _t("detective", "Detective / investigation", r"detectives?", r"investigat(?:ion|or|ors|es|ing)", r"police", r"cops?", r"profiler"),
-    _t("legal", "Legal drama", r"lawyers?", r"attorneys?", r"prosecutors?", r"courtroom", r"law firm", r"trial", r"judges?"),
-    _t("medical", "Medical drama", r"medical drama", r"doctors?", r"surgeons?", r"hospital", r"residents?", r"nurses?"),
+    _t("legal", "Legal drama", r"lawyers?", r"attorneys?", r"prosecutors?", r"courtroom", r"law firm", r"court case", r"legal battle"),
+    _t("medical", "Medical drama", r"medical drama", r"doctors?", r"surgeons?", r"surgery", r"nurses?", r"emergency room"),
     _t("thriller", "Thriller", r"thriller", r"suspense", r"cat[- ]and[- ]mouse", r"conspiracy"),
-    _t("political", "Political", r"politic(?:s|al|ian|ians)", r"election", r"national assembly", r"presiden(?:t|tial)"),
+    _t("political", "Political", r"politic(?:s|al|ian|ians)", r"election", r"national assembly", r"presidential"),
     _t("crime", "Crime", r"crime", r"gangsters?", r"mafia", r"criminal", r"heist", r"con artists?", r"fraud"),
     _t("survival", "Survival", r"survival", r"death game", r"deadly games?", r"battle royale"),
     _t("apocalypse", "Apocalypse", r"apocalyp(?:se|tic)", r"post-apocalyptic", r"end of the world", r"disaster", r"pandemic", r"outbreak"),
-    _t("historical", "Historical (sageuk)", r"sageuk", r"historical", r"joseon", r"goryeo", r"silla", r"baekje", r"goguryeo", r"royal court", r"crown prince", r"king", r"queen", r"palace"),
+    _t("historical", "Historical (sageuk)", r"sageuk", r"historical", r"joseon", r"goryeo", r"silla", r"baekje", r"goguryeo", r"royal court", r"crown prince", r"palace intrigue", r"royal palace"),
     _t("military", "Military", r"military", r"soldiers?", r"army", r"conscription", r"deserter"),
-    _t("high-school", "High school", r"high[- ]school", r"students?", r"classmates?", r"school bully", r"teen(?:s|agers?)?"),
+    _t("high-school", "High school", r"high[- ]school", r"high schoolers?", r"classmates?", r"school bully", r"teen(?:s|agers?)?"),
     _t("campus", "College campus", r"college", r"universit(?:y|ies)", r"campus", r"freshm(?:a|e)n"),
     _t("bullying", "Bullying", r"bully(?:ing)?", r"bullied", r"school violence"),
     _t("coming-of-age", "Coming of age", r"coming[- ]of[- ]age", r"growing up", r"youth"),
-    _t("family", "Family", r"family drama", r"siblings?", r"brothers? and sisters?", r"family"),
+    _t("family", "Family", r"family drama", r"siblings?", r"brothers? and sisters?", r"family ties"),
     _t("single-parent", "Single parent", r"single (?:mother|father|mom|dad|parent)", r"widow(?:er|ed)?"),
     _t("found-family", "Found family", r"found family", r"chosen family", r"unlikely family"),
     _t("healing", "Healing", r"healing", r"heal(?:s|ing)? (?:each other|wounds|trauma)", r"comfort show", r"warm[- ]hearted", r"slice[- ]of[- ]life"),
     _t("mental-health", "Mental health", r"mental (?:health|illness)", r"depression", r"anxiety", r"trauma", r"ptsd", r"psychiatr(?:ist|y|ic)", r"therap(?:y|ist)"),
     _t("small-town", "Small town / countryside", r"small town", r"seaside (?:town|village)", r"country ?side", r"rural", r"village", r"island"),
-    _t("music", "Music / idols", r"music", r"songwriter", r"lyricist", r"singers?", r"idols?", r"k-pop", r"band", r"composer", r"musicians?", r"soundtrack", r"trainee"),
+    _t("music", "Music / idols", r"songwriter", r"lyricist", r"singers?", r"idol (?:groups?|singers?|trainees?|stars?|bands?)", r"k-pop", r"composer", r"musicians?", r"music industry", r"trainee"),
     _t("photographer", "Photographer", r"photographers?", r"photography"),
-    _t("entertainment-industry", "Entertainment industry", r"actors?", r"actress(?:es)?", r"celebrit(?:y|ies)", r"top star", r"entertainment industry", r"film set", r"drama production", r"screenwriter", r"producer"),
+    _t("entertainment-industry", "Entertainment industry", r"celebrit(?:y|ies)", r"top star", r"entertainment industry", r"film industry", r"film set", r"drama production", r"aspiring actress", r"rookie actor"),
     _t("webtoon", "Based on a webtoon", r"webtoons?", r"web ?comics?", r"manhwa", r"based on a web novel", r"web novel"),
-    _t("cooking", "Food and cooking", r"cooking", r"chefs?", r"restaurant", r"food", r"bakery", r"cafe"),
+    _t("cooking", "Food and cooking", r"cooking", r"chefs?", r"bakery", r"culinary"),
     _t("sports", "Sports", r"sports?", r"baseball", r"football", r"soccer", r"basketball", r"fencing", r"swimming", r"athletes?", r"badminton", r"boxing", r"wrestling"),
-    _t("business", "Business / start-up", r"start-?ups?", r"business", r"ceo", r"company", r"corporate", r"entrepreneurs?"),
+    _t("business", "Business / start-up", r"start-?ups?", r"business (?:world|rivals?|empire|deals?)", r"ceo", r"corporate", r"entrepreneurs?"),
     _t("dating-app", "Dating app / matchmaking", r"dating app", r"matchmak(?:ing|er)", r"blind date", r"arranged (?:date|meeting)", r"fix(?:ed)? up on a date"),
     _t("secret-identity", "Secret identity", r"secret identity", r"double life", r"hidden identity", r"disguise[ds]?", r"cross-?dressing", r"pretends? to be a (?:man|woman|boy|girl)", r"undercover"),
     _t("love-at-first-sight", "Love at first sight", r"love at first sight"),
     _t("rom-com", "Romantic comedy", r"rom-?com", r"romantic comedy"),
-    _t("melodrama", "Melodrama", r"melodrama", r"tear-?jerker", r"heartbreaking", r"tragic"),
+    _t("melodrama", "Melodrama", r"melodrama", r"tear-?jerker"),
     _t("terminal-illness", "Terminal illness", r"terminal(?:ly)? ill(?:ness)?", r"cancer", r"dying", r"months to live", r"incurable"),
     _t("short-series", "Short series", r"mini-?series", r"limited series", r"short (?:drama|series)", r"bite-?sized", r"web drama"),
     _t("anthology", "Anthology", r"anthology", r"omnibus"),
@@ -138,7 +139,7 @@ TROPES: tuple[Trope, ...] = (
     _t("hidden-past", "Hidden past", r"hidden past", r"dark past", r"secrets? from (?:the|her|his) past", r"past (?:that )?comes back"),
     _t("north-korea", "North Korea", r"north korea(?:n)?", r"dmz"),
     _t("wedding-planning", "Weddings", r"wedding planner", r"wedding"),
-    _t("artist", "Art and writers", r"painter", r"artist", r"novelist", r"writers?", r"poet", r"illustrator"),
+    _t("artist", "Art and writers", r"painter", r"novelist", r"poet", r"illustrator", r"webtoon artist"),
 )
 
 _BY_SLUG = {t.slug: t for t in TROPES}
@@ -158,9 +159,17 @@ def slugify(text: str) -> str:
     return re.sub(r"-{2,}", "-", text)
 
 
-def _alternatives(trope: Trope) -> list[str]:
+# slugs that are everyday words in review text: "the music was loud" is not a music drama, "my
+# family loved it" not a family drama. In free text they need one of their patterns; a catalog tag
+# "Music" still maps onto the slug.
+EVERYDAY_SLUGS = frozenset({"music", "family", "business", "artist"})
+
+
+def _alternatives(trope: Trope, text: bool = False) -> list[str]:
     words = trope.slug.replace("-", r"[- ]?")
     label = re.escape(trope.label.lower()).replace(r"\ ", r"[- ]?")
+    if text and trope.slug in EVERYDAY_SLUGS:
+        return [*([label] if trope.label.lower() != trope.slug else []), *trope.patterns]
     return [words, label, *trope.patterns]
 
 
@@ -181,7 +190,7 @@ def _literal_prefix(pattern: str) -> str:
 
 
 def _anchored(trope: Trope) -> re.Pattern[str]:
-    body = "|".join(f"(?:{a})" for a in _alternatives(trope))
+    body = "|".join(f"(?:{a})" for a in _alternatives(trope, text=True))
     return re.compile(r"(?:" + body + r")(?![\w-])")
 
 
@@ -192,7 +201,7 @@ _COMPILED = tuple((t.slug, _compile(t)) for t in TROPES)
 _ANCHORED = {t.slug: _anchored(t) for t in TROPES}
 _BY_PREFIX: dict[str, tuple[str, ...]] = {}
 for _trope in TROPES:
-    for _alt in _alternatives(_trope):
+    for _alt in _alternatives(_trope, text=True):
         _key = _literal_prefix(_alt)
         if _trope.slug not in _BY_PREFIX.get(_key, ()):
             _BY_PREFIX[_key] = (*_BY_PREFIX.get(_key, ()), _trope.slug)
@@ -268,6 +277,16 @@ def trope_mentions(text: str) -> list[tuple[str, int, int, bool]]:
                 negated = bool(_NEGATORS.search(lower[max(0, start - 30): start]))
                 mentions.append((slug, start, match.end(), negated))
     return mentions
+
+
+def implied_trope(tag: str) -> str:
+    """The vocabulary trope a longer catalog tag names ("Adapted From A Webtoon" -> "webtoon",
+    "Joseon Dynasty" -> "historical"), or ''. The tag itself is kept too: it says more."""
+    phrase = slugify(tag).replace("-", " ")
+    for trope_slug, pattern in _COMPILED:
+        if pattern.search(phrase):
+            return trope_slug
+    return ""
 
 
 def tag_text(text: str) -> dict[str, int]:

@@ -26,6 +26,7 @@ from recommender.errors import (
     UnknownShowError,
 )
 
+from .head import HeadAsGet
 from .holder import ModelHolder
 from .limits import RequestLimits
 from .model_source import holder_for
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, holder: ModelHolder | None = No
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
+    app.add_middleware(HeadAsGet)  # outermost: a HEAD passes every other check as the GET it stands for
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(page.router)  # the fans' web page at /, last: API paths come first
@@ -122,9 +124,10 @@ async def _invalid_query(request: Request, exc: InvalidQueryError) -> JSONRespon
 
 
 async def _store_unavailable(request: Request, exc: StoreError) -> JSONResponse:
+    # the message names the store and says what was not stored (recommender/store.py, store_pg.py)
     if isinstance(exc, StoreFullError):
-        return JSONResponse(status_code=507, content={"detail": f"nothing was stored: {exc}"})
-    return JSONResponse(status_code=503, headers={"Retry-After": "5"}, content={"detail": f"nothing was stored: {exc}"})
+        return JSONResponse(status_code=507, content={"detail": str(exc)})
+    return JSONResponse(status_code=503, headers={"Retry-After": "5"}, content={"detail": str(exc)})
 
 
 async def _model_unavailable(request: Request, exc: ArtifactError) -> JSONResponse:

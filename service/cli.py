@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from inspect import signature
 from pathlib import Path
 
 __all__ = ["register"]
@@ -26,8 +25,6 @@ def register(sub) -> None:
 
 
 def cmd_serve(args) -> int:
-    import uvicorn
-
     from recommender.errors import InvalidQueryError
 
     from .model_source import describe
@@ -45,10 +42,7 @@ def cmd_serve(args) -> int:
     meta = describe(settings)
     print(f"serving model {meta.get('model_version')} ({meta.get('n_shows')} shows) "
           f"on http://{args.host}:{args.port} (docs at /docs)", file=sys.stderr, flush=True)
-    # uvicorn kills a worker that misses its 5 s health ping; importing scikit-learn and loading the
-    # model in several workers at once takes longer than that on a small machine
-    patience = {"timeout_worker_healthcheck": 120} if "timeout_worker_healthcheck" in signature(uvicorn.run).parameters else {}
-    # TCP_NODELAY on every connection: with --workers N, Nagle + delayed ACK cost 40 ms a response
-    uvicorn.run("service.app:factory", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level=args.log_level, http="service.protocol:NoDelayHTTPProtocol", **patience)
+    from .server import run
+
+    run(args.host, args.port, args.workers, args.log_level)  # the slow-client guard and log filters: service/server.py
     return 0

@@ -5,6 +5,10 @@ so a swap in the middle of a request never mixes two models. ``reload()`` only r
 model once the new file has loaded and verified; a bad file leaves the old model serving.
 ``maybe_reload()`` is cheap (a ``stat``) so every worker process can call it per request and
 pick up a file written by ``kdrama train`` or by another worker.
+
+Every new stamp is verified (key and signature), even when the header claims the version already
+serving; a file older than the one serving (``artifact.served_order``) is refused unless it was
+put back by ``kdrama models rollback --file`` or ``KDRAMA_ALLOW_OLDER_MODEL`` is set.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recommender.artifact import served_order
 from recommender.errors import ArtifactError
 from recommender.model import Recommender
 
@@ -48,8 +53,9 @@ def _check_model(model: Any, source: str) -> None:
 
 class ModelHolder:
     def __init__(self, path: str | Path, key: bytes | str | None = None, check_interval: float = 1.0,
-                 source: ModelSource | None = None):
+                 source: ModelSource | None = None, allow_older: bool = False):
         self.path = Path(path)
+        self.allow_older = allow_older  # KDRAMA_ALLOW_OLDER_MODEL: take any verified file, older or not
         self.key = key
         self.source = source or FileSource(self.path, key)  # the database's models table on replicas
         self.check_interval = check_interval
@@ -86,14 +92,28 @@ class ModelHolder:
         try:
             loaded = self.source.load()
             _check_model(loaded.model, self.source.name)
+            self._check_order(loaded.meta)
         except ArtifactError as exc:
-            self._failed = stamp
-            self.last_error = str(exc)
+            self._refused(stamp, exc)
             raise
         self._failed = None
         self.last_error = ""
         self._current = ServedModel(loaded.model, dict(loaded.meta), stamp)
         return self._current
+
+    def _refused(self, stamp: Stamp, exc: ArtifactError) -> None:
+        self._failed = stamp
+        self.last_error = str(exc)
+
+    def _check_order(self, meta: dict[str, Any]) -> None:
+        """An older model going live is a rollback, and a rollback must be asked for."""
+        current = self._current
+        if current is None or self.allow_older or self.source.explicit_order:
+            return
+        if served_order(meta) < served_order(current.meta):
+            raise ArtifactError(
+                f"{self.source.name}: model {meta.get('model_version')} is older than the one serving "
+                f"({current.version}); refused. To go back on purpose: `kdrama models rollback --file OLD.joblib`")
 
     def swap(self, model: Recommender, meta: dict[str, Any] | None = None) -> ServedModel | None:
         """Serve ``model`` (fitted in memory) from now on; returns the snapshot it replaced, if any."""
@@ -121,8 +141,7 @@ class ModelHolder:
         if not self._lock.acquire(blocking=False):
             return False  # another thread is replacing it right now
         try:
-            if current is not None and self._same_version(current):
-                self._current = ServedModel(current.model, current.meta, stamp)  # touched, not retrained
+            if current is not None and self._unchanged(current, stamp):
                 return False
             served = self._reload_locked()
         except ArtifactError as exc:
@@ -133,6 +152,20 @@ class ModelHolder:
         log.info("now serving model %s from %s", served.version, self.source.name)
         return True
 
-    def _same_version(self, current: ServedModel) -> bool:
-        newest = self.source.version_of(self.source.stamp())
-        return bool(newest) and newest == current.meta.get("model_version")
+    def _unchanged(self, current: ServedModel, stamp: Stamp) -> bool:
+        """A new stamp whose verified header holds the model already serving: keep it, note the stamp.
+
+        The signature is checked here too: a changed file claiming the same version is either the
+        same model (touched, copied back) or a forgery, and only verification tells which.
+        """
+        try:
+            meta = self.source.verify(stamp)
+        except ArtifactError as exc:
+            self._refused(stamp, exc)
+            raise
+        if meta.get("model_version") != current.meta.get("model_version") or served_order(meta) != served_order(current.meta):
+            return False
+        self._current = ServedModel(current.model, current.meta, stamp)
+        self._failed, self.last_error = None, ""  # whatever was refused before, the file is good now
+        log.info("%s changed but holds model %s, already serving (verified)", self.source.name, current.version)
+        return True

@@ -32,6 +32,8 @@ class RequestLimits:
         messages, received = [], 0
         while True:
             message = await receive()
+            if message["type"] == "http.disconnect":
+                return  # the client left (or the slow-client guard closed it): nobody to answer
             messages.append(message)
             if message["type"] != "http.request":
                 break

@@ -1,8 +1,8 @@
 """Where a process gets the model it serves: a file (one machine) or the database (replicas).
 
 ``ModelHolder`` asks its source three things: a cheap ``stamp()`` that changes when a new model
-is there, ``load()`` (verify, then unpickle), and ``version_of(stamp)`` to tell a touched file
-from a retrained one. ``FileSource`` is what the holder always did with ``models/model.joblib``.
+is there, ``load()`` (verify, then unpickle), and ``verify(stamp)`` (the verified header, nothing
+unpickled) to tell a touched file from a retrained or forged one. ``FileSource`` is what the holder always did with ``models/model.joblib``.
 ``DatabaseSource`` reads the PostgreSQL ``models`` table: a background thread polls the newest
 published version every ``poll_seconds`` (one small query) and asks the holder to swap, so a
 request never waits on the database and a database outage only delays the next swap.
@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol
 
-from recommender.artifact import LoadedArtifact, load_artifact, read_header, verify_artifact
+from recommender.artifact import LoadedArtifact, load_artifact, verify_artifact
 from recommender.errors import ArtifactError, KdramaError
 
 __all__ = ["DatabaseSource", "FileSource", "ModelSource", "describe", "holder_for", "model_source"]
@@ -27,10 +27,11 @@ log = logging.getLogger(__name__)
 class ModelSource(Protocol):
     name: str  # what messages call it
     check_interval: float  # how often the holder may compare stamps on the request path
+    explicit_order: bool  # True: every new stamp was published on purpose (an older one is a rollback)
 
     def stamp(self) -> Any: ...
     def load(self) -> LoadedArtifact: ...
-    def version_of(self, stamp: Any) -> str | None: ...
+    def verify(self, stamp: Any) -> dict[str, Any]: ...
     def start(self, holder) -> None: ...
     def close(self) -> None: ...
 
@@ -42,6 +43,7 @@ class FileSource:
         self.path, self.key = Path(path), key
         self.name = str(self.path)
         self.check_interval = 1.0  # a stat per second per process
+        self.explicit_order = False  # anyone may copy an old file here: the holder checks the order
 
     def stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -53,12 +55,9 @@ class FileSource:
     def load(self) -> LoadedArtifact:
         return load_artifact(self.path, key=self.key)
 
-    def version_of(self, stamp: Any) -> str | None:
-        try:
-            meta, _, _ = read_header(self.path)
-        except ArtifactError:
-            return None
-        return meta.get("model_version") or None
+    def verify(self, stamp: Any) -> dict[str, Any]:
+        meta, _ = verify_artifact(self.path, self.key)  # the key and the HMAC over the whole file
+        return meta
 
     def start(self, holder) -> None:
         """Nothing to watch: requests call ``holder.maybe_reload()`` (a stat)."""
@@ -79,6 +78,7 @@ class DatabaseSource:
         self.registry = ModelRegistry(self.store)
         self.name = f"{self.store.path} (models table)"
         self.check_interval = 0.0  # stamp() reads memory: the poller's news is taken at once
+        self.explicit_order = True  # the newest published row is served: `kdrama models rollback` republishes
         self._newest: tuple[str, str] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -107,8 +107,9 @@ class DatabaseSource:
         self._newest = row.stamp  # what was just loaded, so the next poll compares with it
         return loaded
 
-    def version_of(self, stamp: Any) -> str | None:
-        return stamp[0] if stamp else None
+    def verify(self, stamp: Any) -> dict[str, Any]:
+        # rows are verified when loaded; a new stamp of the same version is a republish of those bytes
+        return {"model_version": stamp[0]} if stamp else {}
 
     def start(self, holder) -> None:
         def watch() -> None:
@@ -140,7 +141,8 @@ def holder_for(settings):
     from .holder import ModelHolder
 
     source = model_source(settings)
-    return ModelHolder(settings.model_path, source=source, check_interval=source.check_interval)
+    return ModelHolder(settings.model_path, source=source, check_interval=source.check_interval,
+                       allow_older=settings.allow_older_model)
 
 
 def describe(settings) -> dict[str, Any]:

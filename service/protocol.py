@@ -1,21 +1,21 @@
-"""uvicorn's HTTP protocol with TCP_NODELAY set on every accepted connection.
+"""The protocol `kdrama serve` runs: the slow-client guard, with TCP_NODELAY on every connection.
 
 Why: asyncio turns Nagle's algorithm off only for sockets whose ``proto`` is ``IPPROTO_TCP``. With
 one worker uvicorn lets ``loop.create_server(host, port)`` make the listening socket (proto 6);
 with ``--workers N`` it binds ``socket.socket(AF_INET)`` itself in the supervisor (proto 0), so
-every accepted connection keeps Nagle on. A response goes out as two writes (head, then body); the
-second waits for the client's ACK of the first, which a keep-alive client delays by up to 40 ms
-(Linux delayed ACK): the "44 ms per request with 2 workers" of issue 17. Setting TCP_NODELAY on
-each connection makes N workers behave like one.
+every accepted connection kept Nagle on. A response goes out as two writes (head, then body); the
+second waited for the client's ACK of the first, which a keep-alive client delays by up to 40 ms
+(Linux delayed ACK): the "44 ms per request with 2 workers" of issue 17, item 7 (seen with
+``strace -e setsockopt``: one worker sets TCP_NODELAY on each accepted socket, two workers never do).
 """
 
 from __future__ import annotations
 
 import socket
 
-from uvicorn.protocols.http.auto import AutoHTTPProtocol
+from .connections import GuardedH11Protocol
 
-__all__ = ["NoDelayHTTPProtocol", "set_nodelay"]
+__all__ = ["NoDelayGuardedProtocol", "set_nodelay"]
 
 
 def set_nodelay(transport) -> None:
@@ -28,7 +28,7 @@ def set_nodelay(transport) -> None:
         pass
 
 
-class NoDelayHTTPProtocol(AutoHTTPProtocol):  # httptools when installed, else h11 (uvicorn's own choice)
-    def connection_made(self, transport) -> None:
+class NoDelayGuardedProtocol(GuardedH11Protocol):
+    def connection_made(self, transport) -> None:  # type: ignore[override]
         set_nodelay(transport)
         super().connection_made(transport)

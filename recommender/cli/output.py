@@ -49,11 +49,13 @@ def format_table(results, empty_message: str = "") -> str:
 
 
 def print_page(page, as_json: bool) -> None:
-    for note in page.notes:
-        say(note)
-    if as_json:
+    if as_json:  # stdout stays one JSON document; what the engine assumed goes to stderr
+        for note in page.notes:
+            say(note)
         print(json.dumps([r.to_dict() for r in page.results], indent=2, ensure_ascii=False))
         return
+    for note in page.notes:
+        print(note)
     seeds = ", ".join(f"{s.title} ({s.year})" for s in page.seeds)
     if seeds:
         print(f"More like {seeds}: {page.total} shows pass the filters\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response
 
+from recommender.bounds import is_blank
 from recommender.catalog import Review
 
 from ..auth import TokenDep
@@ -25,9 +26,9 @@ def post_review(body: ReviewSubmission, response: Response, served: ModelDep, se
                 retrainer: RetrainerDep) -> StoredReviewPublic:
     if len(body.text) > settings.max_review_chars:
         raise HTTPException(status_code=413, detail=f"review text is {len(body.text)} characters; this server accepts "
-                                                    f"at most {settings.max_review_chars} (KDRAMA_MAX_REVIEW_CHARS)")
-    if not body.text.strip():
-        invalid("body", "text", "text must not be blank")
+                                                    f"at most {settings.max_review_chars:,} (KDRAMA_MAX_REVIEW_CHARS, MAX_REVIEW_CHARS)")
+    if is_blank(body.text):
+        invalid("body", "text", "text must have visible characters (not only spaces or zero-width characters)")
     store = retrainer.store
     # exact names only: a review must never land on a look-alike title
     show = retrainer.review_catalog(served).review_target(body.show_id or "", body.title or "")

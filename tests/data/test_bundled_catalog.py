@@ -10,8 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from recommender.catalog import load_reviews, load_shows
-from recommender.catalog import person_key
+from recommender.catalog import load_reviews, load_shows, person_key
 from recommender.titles import Catalog, franchise_key, normalize_title
 from recommender.tropes import trope_slugs
 from tests.conftest import ROOT, need_shared

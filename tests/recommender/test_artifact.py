@@ -80,20 +80,50 @@ def test_failed_write_keeps_the_old_file(tiny_model_path, tiny_model, monkeypatc
     assert read_header(tiny_model_path)[0]["n_shows"] == 6
 
 
-def test_a_joblib_payload_of_the_same_schema_still_loads(tiny_model_path, tiny_model):
-    """Files written before the pickle5+zlib payload (issue 18) load through joblib, with the same answers."""
+# ---- issue 17, item 6a and the schema-version type ------------------------------------------------
+def _rewrite_header(path, change):
+    """Rewrite the header (and sign it again with the file's own key): a correctly signed variant."""
+    from recommender.artifact import _sign, resolve_key
+
+    data = path.read_bytes()[len(MAGIC):]
+    line, _, payload = data.partition(b"\n")
+    header = json.loads(line)
+    meta = change(header["meta"])
+    key = resolve_key(path)
+    signature = _sign(key, json.dumps(meta, sort_keys=True).encode(), payload)
+    path.write_bytes(MAGIC + json.dumps({"meta": meta, "signature": signature}, sort_keys=True).encode() + b"\n" + payload)
+
+
+def test_a_schema_version_string_is_not_the_version_number(tiny_model_path):
+    _rewrite_header(tiny_model_path, lambda meta: {**meta, "schema_version": str(SCHEMA_VERSION)})
+    with pytest.raises(IncompatibleArtifactError, match=f"version '{SCHEMA_VERSION}', this engine reads version {SCHEMA_VERSION}"):
+        read_header(tiny_model_path)
+
+
+def _write_joblib_payload(path, obj):
+    """A correctly signed file whose payload is joblib's (as written before issue 18)."""
     import io
 
     import joblib
 
     from recommender.artifact import _sign, resolve_key
 
-    meta, _, _ = read_header(tiny_model_path)
     buffer = io.BytesIO()
-    joblib.dump(tiny_model, buffer, compress=1)
+    joblib.dump(obj, buffer, compress=1)
+    meta, _, _ = read_header(path)
     payload = buffer.getvalue()
-    signature = _sign(resolve_key(tiny_model_path), json.dumps(meta, sort_keys=True).encode(), payload)
-    tiny_model_path.write_bytes(MAGIC + json.dumps({"meta": meta, "signature": signature}, sort_keys=True).encode()
-                                + b"\n" + payload)
+    signature = _sign(resolve_key(path), json.dumps(meta, sort_keys=True).encode(), payload)
+    path.write_bytes(MAGIC + json.dumps({"meta": meta, "signature": signature}, sort_keys=True).encode() + b"\n" + payload)
+
+
+def test_a_signed_payload_that_is_not_a_recommender_is_an_artifact_error(tiny_model_path, tmp_path):
+    _write_joblib_payload(tiny_model_path, {"not": "a model"})
+    with pytest.raises(ArtifactError, match="the signed payload is a dict, not a Recommender"):
+        load_artifact(tiny_model_path)
+
+
+def test_a_joblib_payload_of_the_same_schema_still_loads(tiny_model_path, tiny_model):
+    """Files written before the pickle5+zlib payload (issue 18) load through joblib, with the same answers."""
+    _write_joblib_payload(tiny_model_path, tiny_model)
     loaded = load_artifact(tiny_model_path).model
     assert [r.show_id for r in loaded.similar("c1", k=5)] == [r.show_id for r in tiny_model.similar("c1", k=5)]

@@ -69,17 +69,20 @@ def test_json_that_is_not_an_object():
     ]
 
 
-def test_a_five_megabyte_review_loads_and_trains(tmp_path):
+def test_a_five_megabyte_review_is_refused_naming_the_limit_and_the_rest_trains(tmp_path):
+    from recommender.bounds import MAX_REVIEW_CHARS
+
     shows, _ = load_shows(CORPUS / "html_and_unicode.csv")
     big = ("a very long review about friends to lovers and slow burn romance " * 80_000)[:5_000_000]
     path = tmp_path / "big.jsonl"
     path.write_text(json.dumps({"show_id": "h1", "text": big}) + "\n" + json.dumps({"show_id": "e1", "text": "short one"}) + "\n")
     reviews, report = load_reviews(path, Catalog(shows))
-    assert len(reviews) == 2 and not report.problems
+    assert [r.text for r in reviews] == ["short one"]
+    assert [p.line for p in report.problems] == [1] and f"at most {MAX_REVIEW_CHARS:,}" in report.problems[0].reason
     from recommender import Recommender
 
     model = Recommender().fit(shows, reviews)
-    assert "friends-to-lovers" in model.tags_of("h1")
+    assert model.stats().n_reviews == 1
 
 
 @pytest.mark.slow

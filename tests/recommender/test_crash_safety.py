@@ -35,6 +35,7 @@ def test_full_disk_while_writing_keeps_the_old_model(tiny_files, tiny_model_path
     )
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "File too large" in proc.stderr
+    assert str(tiny_model_path) in proc.stderr and "previous model is unchanged" in proc.stderr  # names the file
     assert tiny_model_path.read_bytes() == before
     assert load_artifact(tiny_model_path).meta["model_version"] == version
     assert not list(tiny_model_path.parent.glob("*.part"))

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from recommender import Recommender
-from recommender.artifact import load_artifact, read_header
+from recommender.artifact import read_header, verify_artifact
 from recommender.errors import ArtifactError
 from service.holder import ModelHolder
 from tests.service.conftest import SHOWS, copy_model, train_model, write_catalog
@@ -109,10 +109,78 @@ def test_a_touched_file_with_the_same_version_is_not_reloaded(holder, model_path
 def test_a_broken_file_is_tried_once_not_on_every_request(holder, model_path, monkeypatch):
     model_path.write_bytes(b"half a model")
     calls = []
-    real = load_artifact
-    monkeypatch.setattr("service.model_source.load_artifact", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = verify_artifact
+    monkeypatch.setattr("service.model_source.verify_artifact", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert [holder.maybe_reload() for _ in range(3)] == [False, False, False]
     assert len(calls) == 1
+
+
+# ---- every new stamp is verified (issue 17, item 6) ------------------------------------------------
+def _forge_same_version(model_path):
+    """The served file's header (same model_version) over different payload bytes: a forgery."""
+    data = model_path.read_bytes()
+    magic, header, payload = data.split(b"\n", 2)
+    model_path.write_bytes(magic + b"\n" + header + b"\n" + payload[:-10] + b"0123456789")
+
+
+def test_a_changed_file_with_the_same_version_is_verified_and_refused(holder, model_path, caplog):
+    before = holder.get()
+    _forge_same_version(model_path)
+    with caplog.at_level("WARNING", logger="service.holder"):
+        assert holder.maybe_reload() is False
+    assert holder.get() is before
+    assert "signature does not verify" in holder.last_error
+    assert "signature does not verify" in caplog.text  # and it is logged, not adopted silently
+
+
+def test_the_last_reload_error_clears_once_a_good_file_is_back(holder, model_path, tmp_path):
+    good = tmp_path / "good.joblib"
+    copy_model(model_path, good)
+    _forge_same_version(model_path)
+    holder.maybe_reload()
+    assert holder.last_error
+    copy_model(good, model_path)  # the same good model, put back: a new stamp, the version already serving
+    assert holder.maybe_reload() is False
+    assert holder.last_error == ""
+
+
+def test_an_older_model_file_is_refused(holder, model_path, retrained, tmp_path):
+    old = tmp_path / "old.joblib"
+    copy_model(model_path, old)
+    copy_model(retrained, model_path)
+    assert holder.maybe_reload() is True
+    newer = holder.get().version
+    copy_model(old, model_path)  # correctly signed, but older than what is serving
+    assert holder.maybe_reload() is False
+    assert holder.get().version == newer
+    assert "older than the one serving" in holder.last_error and "kdrama models rollback --file" in holder.last_error
+
+
+def test_a_rollback_puts_an_older_model_back_on_purpose(holder, model_path, retrained, tmp_path):
+    from recommender.cli import main
+
+    old = tmp_path / "old.joblib"
+    copy_model(model_path, old)
+    old_version = holder.get().version
+    copy_model(retrained, model_path)
+    assert holder.maybe_reload() is True
+    assert main(["models", "rollback", "--file", str(old), "--model", str(model_path)]) == 0
+    assert holder.maybe_reload() is True
+    assert holder.get().version == old_version and holder.last_error == ""
+    # the rollback is the newest event now: copying the newer file back is a move forward again
+    copy_model(retrained, model_path)
+    assert holder.maybe_reload() is False and "older than the one serving" in holder.last_error
+
+
+def test_allow_older_takes_any_verified_file(model_path, retrained, tmp_path):
+    old = tmp_path / "old.joblib"
+    copy_model(model_path, old)
+    holder = ModelHolder(model_path, check_interval=0, allow_older=True)
+    holder.load()
+    copy_model(retrained, model_path)
+    assert holder.maybe_reload() is True
+    copy_model(old, model_path)
+    assert holder.maybe_reload() is True
 
 
 def test_checks_are_throttled(model_path, retrained):
