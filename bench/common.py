@@ -50,8 +50,36 @@ def catalog_files(name: str, out: Path = OUT) -> tuple[Path, list[Path]]:
         from .synthetic import write_catalog
 
         shows, reviews = write_catalog(int(name[4:]), folder, seed=SYNTHETIC_SEED)
-        return shows, [reviews]
+        return shows, shards(reviews)
     raise ValueError(f"unknown catalog {name!r}: expected 'mdl' or 'syn-<number of shows>'")
+
+
+def shards(path: Path, limit: int = 100_000_000) -> list[Path]:
+    """``path``, or its lines in pieces of at most ``limit`` bytes once it is bigger than that.
+
+    The loaders refuse a file over MAX_FILE_BYTES (200 MB, recommender/bounds.py); the 50k synthetic
+    reviews are 205 MB, so training reads them as several files (split once, at line ends, kept).
+    """
+    if path.stat().st_size <= limit:
+        return [path]
+    parts = sorted(path.parent.glob(f"{path.stem}.part-*{path.suffix}"))
+    if parts and all(p.stat().st_mtime >= path.stat().st_mtime for p in parts):
+        return parts
+    for old in parts:
+        old.unlink()
+    parts, size, handle = [], 0, None
+    with open(path, "rb") as source:
+        for line in source:
+            if handle is None or size + len(line) > limit:
+                if handle is not None:
+                    handle.close()
+                parts.append(path.with_name(f"{path.stem}.part-{len(parts) + 1:02d}{path.suffix}"))
+                handle, size = open(parts[-1], "wb"), 0
+            handle.write(line)
+            size += len(line)
+    if handle is not None:
+        handle.close()
+    return parts
 
 
 def model_path(name: str, out: Path = OUT) -> Path:

@@ -5,8 +5,9 @@ one worker uvicorn lets ``loop.create_server(host, port)`` make the listening so
 with ``--workers N`` it binds ``socket.socket(AF_INET)`` itself in the supervisor (proto 0), so
 every accepted connection kept Nagle on. A response goes out as two writes (head, then body); the
 second waited for the client's ACK of the first, which a keep-alive client delays by up to 40 ms
-(Linux delayed ACK): the "44 ms per request with 2 workers" of issue 17, item 7 (seen with
-``strace -e setsockopt``: one worker sets TCP_NODELAY on each accepted socket, two workers never do).
+(Linux delayed ACK): the "44 ms per request with 2 workers" of issue 17, item 7. An accepted
+socket reads proto=6, TCP_NODELAY=1 behind ``create_server(host, port)`` and proto=0,
+TCP_NODELAY=0 behind a socket bound as uvicorn binds it (tests/service/test_protocol.py).
 """
 
 from __future__ import annotations
