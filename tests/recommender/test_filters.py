@@ -27,9 +27,9 @@ def test_no_country_filter_on_a_catalog_without_countries(tiny_model):
 def test_an_empty_page_names_the_filters_that_emptied_it(tiny_model):
     page = tiny_model.recommend(like=["c1"], max_episodes=5, genres=["Thriller"])
     assert not page.results and page.total == 0
-    assert "--max-episodes 5 + --genre Thriller" in page.message()
+    assert "max_episodes=5 + genre=Thriller" in page.message()
     lone = tiny_model.recommend(like=["c1"], max_minutes=10)
-    assert lone.message().startswith("no show passes --max-minutes 10")
+    assert lone.message().startswith("no show passes max_minutes=10")
 
 
 def test_paging_past_the_end_says_so(tiny_model):

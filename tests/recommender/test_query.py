@@ -61,6 +61,6 @@ def test_build_accepts_the_singular_names_and_refuses_unknown_options():
         Query.build(like=["a"], colour="red")
 
 
-def test_filters_in_use_read_like_the_cli():
+def test_filters_in_use_read_like_the_parameters():
     query = Query(like=("a",), weekend=True, max_episodes=8, tags=("slow-burn",))
-    assert query.filters_in_use == ["--max-episodes 8", "--weekend (<= 720 min)", "--tag slow-burn"]
+    assert query.filters_in_use == ["max_episodes=8", "weekend (<= 720 min)", "tag=slow-burn"]
