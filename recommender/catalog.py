@@ -275,32 +275,32 @@ def _clean(value: Any) -> str:
     return str(value).strip()
 
 
-def _integer(value: Any, name: str, low: int, high: int) -> int | None:
-    """None for empty; raises ValueError with a message naming the field otherwise."""
+def _float(value: Any, name: str, kind: str) -> float | None:
+    """None for empty; the number, or a ValueError naming the field and what was expected."""
     text = _clean(value)
     if not text:
         return None
     try:
-        number = float(text)
+        return float(text)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {text[:40]!r}") from None
+        raise ValueError(f"{name} must be {kind}, got {text[:40]!r}") from None
+
+
+def _integer(value: Any, name: str, low: int, high: int) -> int | None:
+    number = _float(value, name, "a whole number")
+    if number is None:
+        return None
     if not number.is_integer():
-        raise ValueError(f"{name} must be a whole number, got {text[:40]!r}")
+        raise ValueError(f"{name} must be a whole number, got {_clean(value)[:40]!r}")
     if not low <= number <= high:
         raise ValueError(f"{name} must be between {low} and {high}, got {int(number)}")
     return int(number)
 
 
 def _number(value: Any, name: str) -> float | None:
-    text = _clean(value)
-    if not text:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {text[:40]!r}") from None
-    if not math.isfinite(number) or number < 0:
-        raise ValueError(f"{name} must be a non-negative number, got {text[:40]!r}")
+    number = _float(value, name, "a number")
+    if number is not None and (not math.isfinite(number) or number < 0):
+        raise ValueError(f"{name} must be a non-negative number, got {_clean(value)[:40]!r}")
     return number
 
 

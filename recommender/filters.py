@@ -110,33 +110,33 @@ class Filters:
     def _each(self, query: Query) -> Iterator[tuple[str, np.ndarray]]:
         with np.errstate(invalid="ignore"):  # NaN compares False: unknowns are filtered out
             if query.max_episodes is not None:
-                yield f"--max-episodes {query.max_episodes}", self.episodes <= query.max_episodes
+                yield f"max_episodes={query.max_episodes}", self.episodes <= query.max_episodes
             if query.min_episodes is not None:
-                yield f"--min-episodes {query.min_episodes}", self.episodes >= query.min_episodes
+                yield f"min_episodes={query.min_episodes}", self.episodes >= query.min_episodes
             if query.weekend:
-                yield f"--weekend (<= {query.weekend_minutes} min)", self.total_minutes <= query.weekend_minutes
+                yield f"weekend (<= {query.weekend_minutes} min)", self.total_minutes <= query.weekend_minutes
             if query.max_minutes is not None:
-                yield f"--max-minutes {query.max_minutes}", self.total_minutes <= query.max_minutes
+                yield f"max_minutes={query.max_minutes}", self.total_minutes <= query.max_minutes
             if query.min_year is not None:
-                yield f"--min-year {query.min_year}", self.year >= query.min_year
+                yield f"min_year={query.min_year}", self.year >= query.min_year
             if query.max_year is not None:
-                yield f"--max-year {query.max_year}", self.year <= query.max_year
+                yield f"max_year={query.max_year}", self.year <= query.max_year
         if query.networks:
-            yield f"--network {'/'.join(query.networks)}", self._network_mask(query.networks)
+            yield f"network={'/'.join(query.networks)}", self._network_mask(query.networks)
         for genre in query.genres:
-            yield f"--genre {genre}", self._member_mask("genre", genre.casefold())
+            yield f"genre={genre}", self._member_mask("genre", genre.casefold())
         for tag in query.tags:
-            yield f"--tag {tag}", self._member_mask("tag", normalize_tag(tag))
+            yield f"tag={tag}", self._member_mask("tag", normalize_tag(tag))
         if query.exclude_genres:
             unwanted = np.zeros(len(self.episodes), dtype=bool)
             for genre in query.exclude_genres:
                 unwanted |= self._member_mask("genre", genre.casefold())
-            yield f"--exclude-genre {'/'.join(query.exclude_genres)}", ~unwanted
+            yield f"exclude_genre={'/'.join(query.exclude_genres)}", ~unwanted
         if query.exclude_tags:
             unwanted = np.zeros(len(self.episodes), dtype=bool)
             for tag in query.exclude_tags:
                 unwanted |= self._member_mask("tag", normalize_tag(tag))
-            yield f"--exclude-tag {'/'.join(query.exclude_tags)}", ~unwanted
+            yield f"exclude_tag={'/'.join(query.exclude_tags)}", ~unwanted
         if query.countries:
             wanted = {c.casefold() for c in query.countries}
-            yield f"--country {'/'.join(query.countries)}", np.isin(self.country, list(wanted))
+            yield f"country={'/'.join(query.countries)}", np.isin(self.country, list(wanted))

@@ -109,17 +109,14 @@ class Query:
 
     @property
     def filters_in_use(self) -> list[str]:
-        """The filters this query sets, named as the CLI names them (for "nothing passed" messages)."""
-        names = []
-        for name, flag in (("max_episodes", "--max-episodes"), ("min_episodes", "--min-episodes"),
-                           ("max_minutes", "--max-minutes"), ("min_year", "--min-year"), ("max_year", "--max-year")):
-            if getattr(self, name) is not None:
-                names.append(f"{flag} {getattr(self, name)}")
+        """The filters this query sets, as ``name=value`` (the CLI flag and the HTTP parameter alike)."""
+        names = [f"{name}={getattr(self, name)}" for name in ("max_episodes", "min_episodes", "max_minutes", "min_year", "max_year")
+                 if getattr(self, name) is not None]
         if self.weekend:
-            names.append(f"--weekend (<= {self.weekend_minutes} min)")
-        for name, flag in (("networks", "--network"), ("genres", "--genre"), ("exclude_genres", "--exclude-genre"), ("tags", "--tag"),
-                           ("exclude_tags", "--exclude-tag"), ("countries", "--country")):
-            names += [f"{flag} {v}" for v in getattr(self, name)]
+            names.append(f"weekend (<= {self.weekend_minutes} min)")
+        for name, label in (("networks", "network"), ("genres", "genre"), ("exclude_genres", "exclude_genre"), ("tags", "tag"),
+                            ("exclude_tags", "exclude_tag"), ("countries", "country")):
+            names += [f"{label}={v}" for v in getattr(self, name)]
         return names
 
     # ---- validation ---------------------------------------------------------------------------

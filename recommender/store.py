@@ -136,7 +136,121 @@ class RetrainRun:
         return dict(self.__dict__)
 
 
-class ReviewStore:
+class StoreQueries:
+    """Everything the two backends share, in portable SQL: ``?`` placeholders, RETURNING (SQLite
+    3.35+ and PostgreSQL), column aliases instead of positions. A backend supplies ``_rows``
+    (run one statement) and ``_interrupted`` (how a dead retrain is recognised)."""
+
+    path: Any
+    _conn: Any
+    _lock: Any
+
+    def _rows(self, sql: str, params: tuple = (), what: str = "nothing was written") -> list[Any]:
+        raise NotImplementedError
+
+    # ---- life cycle: a backend holds ``_conn`` and ``_lock`` ------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _interrupted(self, rows: list[Any]) -> list[RetrainRun]:
+        raise NotImplementedError
+
+    def migrations(self) -> list[tuple[int, str]]:
+        return [(r["version"], r["name"]) for r in self._rows("SELECT version, name FROM migrations ORDER BY version")]
+
+    # ---- reviews ------------------------------------------------------------------------------
+    def add(self, review: Review, source: str | None = None) -> tuple[StoredReview, bool]:
+        """Store a review; (stored, True) when new, (the existing one, False) when already stored."""
+        if not review.show_id or is_blank(review.text):
+            raise ValueError("a review needs a show_id and some text")
+        digest = content_hash(review.show_id, review.text, review.author)
+        inserted = self._rows(
+            "INSERT INTO reviews (show_id, text, author, rating, date, source, created_at, content_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+            (review.show_id, review.text, review.author, review.rating, review.date,
+             review.source if source is None else source, _now(), digest),
+            what="the review was not stored",
+        )
+        rows = self._rows("SELECT * FROM reviews WHERE content_hash = ?", (digest,), what="nothing was read")
+        return _review(rows[0]), bool(inserted)
+
+    def reviews(self, show_id: str | None = None) -> list[StoredReview]:
+        if show_id is None:
+            rows = self._rows("SELECT * FROM reviews ORDER BY id", what="nothing was read")
+        else:
+            rows = self._rows("SELECT * FROM reviews WHERE show_id = ? ORDER BY id", (show_id,), what="nothing was read")
+        return [_review(r) for r in rows]
+
+    def count_reviews(self, since_id: int = 0, since: str | None = None) -> int:
+        """Reviews stored after review ``since_id`` (and after the ISO time ``since``, if given)."""
+        sql, params = "SELECT COUNT(*) AS n FROM reviews WHERE id > ?", [since_id]
+        if since:
+            sql += " AND created_at > ?"
+            params.append(since)
+        return int(self._rows(sql, tuple(params), what="nothing was read")[0]["n"])
+
+    def last_review_id(self) -> int:
+        return int(self._rows("SELECT COALESCE(MAX(id), 0) AS n FROM reviews", what="nothing was read")[0]["n"])
+
+    # ---- cold-start shows ---------------------------------------------------------------------
+    def add_show(self, show: Show, source: str = "") -> tuple[Show, bool]:
+        """Store a show that is not in the catalog; an id already stored keeps its first version."""
+        values = show.to_dict()
+        values.pop("total_minutes")
+        for key in _LIST_FIELDS:
+            values[key] = json.dumps(values[key], ensure_ascii=False)
+        columns = list(values)
+        inserted = self._rows(
+            f"INSERT INTO shows ({', '.join(_q(c) for c in columns)}, source, created_at) "
+            f"VALUES ({', '.join('?' for _ in columns)}, ?, ?) ON CONFLICT (show_id) DO NOTHING RETURNING show_id",
+            (*values.values(), source, _now()),
+            what="the show was not stored",
+        )
+        stored = self._rows("SELECT * FROM shows WHERE show_id = ?", (show.show_id,), what="nothing was read")
+        return _show(stored[0]), bool(inserted)
+
+    def count_shows(self) -> int:
+        return int(self._rows("SELECT COUNT(*) AS n FROM shows", what="nothing was read")[0]["n"])
+
+    def shows(self) -> list[Show]:
+        return [_show(r) for r in self._rows("SELECT * FROM shows ORDER BY created_at, show_id", what="nothing was read")]
+
+    # ---- retrain runs -------------------------------------------------------------------------
+    def start_run(self, last_review_id: int | None = None) -> int:
+        """Record a retrain as running, trained on reviews up to ``last_review_id``; returns its id."""
+        last = self.last_review_id() if last_review_id is None else last_review_id
+        rows = self._rows("INSERT INTO retrain_runs (started_at, outcome, last_review_id, pid) "
+                          "VALUES (?, 'running', ?, ?) RETURNING id", (_now(), last, os.getpid()))
+        return int(rows[0]["id"])
+
+    def finish_run(self, run_id: int, outcome: str, seconds: float, model_version: str = "", error: str = "") -> None:
+        self._rows("UPDATE retrain_runs SET finished_at = ?, outcome = ?, seconds = ?, model_version = ?, error = ? "
+                   "WHERE id = ?", (_now(), outcome, seconds, model_version, error, run_id))
+
+    def runs(self, limit: int = 10) -> list[RetrainRun]:
+        """The latest retrain runs, newest first; a 'running' one that nobody runs any more is 'interrupted'."""
+        return self._interrupted(self._rows("SELECT * FROM retrain_runs ORDER BY id DESC LIMIT ?", (limit,),
+                                            what="nothing was read"))
+
+    def last_run(self) -> RetrainRun | None:
+        runs = self.runs(1)
+        return runs[0] if runs else None
+
+    def reviews_waiting(self) -> int:
+        """Reviews stored after the data the last completed retrain (trained or skipped) read."""
+        rows = self._rows("SELECT last_review_id FROM retrain_runs WHERE outcome IN ('trained', 'skipped') "
+                          "ORDER BY id DESC LIMIT 1", what="nothing was read")
+        return self.count_reviews(since_id=int(rows[0]["last_review_id"]) if rows else 0)
+
+
+class ReviewStore(StoreQueries):
     """Reviews and cold-start shows in one SQLite file. Safe to share between threads."""
 
     def __init__(self, path: str | Path = DEFAULT_DB, timeout: float | None = None):
@@ -162,31 +276,6 @@ class ReviewStore:
         except BaseException:
             self._conn.close()
             raise
-
-    # ---- life cycle ---------------------------------------------------------------------------
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> ReviewStore:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def _write(self, sql: str, params: tuple = (), what: str = "nothing was written") -> sqlite3.Cursor:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params)
-            except sqlite3.Error as exc:
-                raise store_error(self.path, exc, what) from None
-
-    def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise store_error(self.path, exc, "nothing was read") from None
 
     def _migrate(self) -> None:
         with self._lock:
@@ -219,96 +308,17 @@ class ReviewStore:
                     raise DataError(f"{self.path}: cannot prepare the review store ({exc})") from None
                 raise
 
-    def migrations(self) -> list[tuple[int, str]]:
-        return [(r["version"], r["name"]) for r in self._read("SELECT version, name FROM migrations ORDER BY version")]
+    def _rows(self, sql: str, params: tuple = (), what: str = "nothing was written") -> list[Any]:
+        """Run one statement (``?`` placeholders); its rows, [] when it returns none."""
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise store_error(self.path, exc, what) from None
 
-    # ---- reviews ------------------------------------------------------------------------------
-    def add(self, review: Review, source: str | None = None) -> tuple[StoredReview, bool]:
-        """Store a review; (stored, True) when new, (the existing one, False) when already stored."""
-        if not review.show_id or is_blank(review.text):
-            raise ValueError("a review needs a show_id and some text")
-        digest = content_hash(review.show_id, review.text, review.author)
-        cursor = self._write(
-            "INSERT INTO reviews (show_id, text, author, rating, date, source, created_at, content_hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (content_hash) DO NOTHING",
-            (review.show_id, review.text, review.author, review.rating, review.date,
-             review.source if source is None else source, _now(), digest),
-            what="the review was not stored",
-        )
-        rows = self._read("SELECT * FROM reviews WHERE content_hash = ?", (digest,))
-        return _review(rows[0]), cursor.rowcount == 1
-
-    def reviews(self, show_id: str | None = None) -> list[StoredReview]:
-        if show_id is None:
-            rows = self._read("SELECT * FROM reviews ORDER BY id")
-        else:
-            rows = self._read("SELECT * FROM reviews WHERE show_id = ? ORDER BY id", (show_id,))
-        return [_review(r) for r in rows]
-
-    def get(self, review_id: int) -> StoredReview | None:
-        rows = self._read("SELECT * FROM reviews WHERE id = ?", (review_id,))
-        return _review(rows[0]) if rows else None
-
-    def count_reviews(self, since_id: int = 0, since: str | None = None) -> int:
-        """Reviews stored after review ``since_id`` (and after the ISO time ``since``, if given)."""
-        sql, params = "SELECT COUNT(*) FROM reviews WHERE id > ?", [since_id]
-        if since:
-            sql += " AND created_at > ?"
-            params.append(since)
-        return int(self._read(sql, tuple(params))[0][0])
-
-    def last_review_id(self) -> int:
-        return int(self._read("SELECT COALESCE(MAX(id), 0) FROM reviews")[0][0])
-
-    # ---- cold-start shows ---------------------------------------------------------------------
-    def add_show(self, show: Show, source: str = "") -> tuple[Show, bool]:
-        """Store a show that is not in the catalog; an id already stored keeps its first version."""
-        values = show.to_dict()
-        values.pop("total_minutes")
-        for key in _LIST_FIELDS:
-            values[key] = json.dumps(values[key], ensure_ascii=False)
-        columns = list(values)
-        cursor = self._write(
-            f"INSERT INTO shows ({', '.join(_q(c) for c in columns)}, source, created_at) "
-            f"VALUES ({', '.join('?' for _ in columns)}, ?, ?) ON CONFLICT (show_id) DO NOTHING",
-            (*values.values(), source, _now()),
-            what="the show was not stored",
-        )
-        stored = self._read("SELECT * FROM shows WHERE show_id = ?", (show.show_id,))
-        return _show(stored[0]), cursor.rowcount == 1
-
-    def count_shows(self) -> int:
-        return int(self._read("SELECT COUNT(*) FROM shows")[0][0])
-
-    def shows(self) -> list[Show]:
-        return [_show(r) for r in self._read("SELECT * FROM shows ORDER BY created_at, show_id")]
-
-    # ---- retrain runs -------------------------------------------------------------------------
-    def start_run(self, last_review_id: int | None = None) -> int:
-        """Record a retrain as running, trained on reviews up to ``last_review_id``; returns its id."""
-        last = self.last_review_id() if last_review_id is None else last_review_id
-        cursor = self._write("INSERT INTO retrain_runs (started_at, outcome, last_review_id, pid) VALUES (?, 'running', ?, ?)",
-                             (_now(), last, os.getpid()))
-        return int(cursor.lastrowid)
-
-    def finish_run(self, run_id: int, outcome: str, seconds: float, model_version: str = "", error: str = "") -> None:
-        self._write("UPDATE retrain_runs SET finished_at = ?, outcome = ?, seconds = ?, model_version = ?, error = ? "
-                    "WHERE id = ?", (_now(), outcome, seconds, model_version, error, run_id))
-
-    def runs(self, limit: int = 10) -> list[RetrainRun]:
-        """The latest retrain runs, newest first; a 'running' one whose process is gone is 'interrupted'."""
-        rows = self._read("SELECT * FROM retrain_runs ORDER BY id DESC LIMIT ?", (limit,))
-        return [_run(r) for r in rows]
-
-    def last_run(self) -> RetrainRun | None:
-        runs = self.runs(1)
-        return runs[0] if runs else None
-
-    def reviews_waiting(self) -> int:
-        """Reviews stored after the data the last completed retrain (trained or skipped) read."""
-        rows = self._read("SELECT last_review_id FROM retrain_runs WHERE outcome IN ('trained', 'skipped') "
-                          "ORDER BY id DESC LIMIT 1")
-        return self.count_reviews(since_id=int(rows[0][0]) if rows else 0)
+    def _interrupted(self, rows: list[Any]) -> list[RetrainRun]:
+        # one machine: a "running" run whose process is gone was interrupted
+        return [_run(row, alive=_alive(row["pid"])) for row in rows]
 
 
 # SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF)
@@ -352,9 +362,10 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
-def _run(row: sqlite3.Row) -> RetrainRun:
+def _run(row: Any, alive: bool) -> RetrainRun:
+    """A run record; a 'running' one whose process is not ``alive`` is reported as interrupted."""
     data = {key: row[key] for key in row.keys()}
-    if data["outcome"] == "running" and not _alive(data["pid"]):
+    if data["outcome"] == "running" and not alive:
         data["outcome"] = "interrupted"
         data["error"] = data["error"] or f"process {data['pid']} stopped before the retrain finished"
     return RetrainRun(**data)

@@ -117,3 +117,66 @@ def test_reviews_csv_with_ratings(tmp_path):
     reviews, report = load_reviews(path, Catalog(shows))
     assert [r.rating for r in reviews] == [9.0]
     assert [p.line for p in report.problems] == [3, 4]
+
+
+# ---- crew and country (issue 13/14) -------------------------------------------------------------
+CREW_HEADER = "show_id,title,year,episodes,episode_minutes,network,cast,directors,writers,country\n"
+
+
+def test_crew_and_country_columns_load_and_validate(tmp_path):
+    body = CREW_HEADER + (
+        "a,Alpha,2020,8,45,tvN,Kim A|Lee B,Park Director|Choi Co,Writer One,South Korea\n"
+        "b,Beta,2021,8,45,tvN,Kim A,12345,Writer Two,South Korea\n"  # a number is not a name
+        f"c,Gamma,2022,8,45,tvN,Kim A,{'X' * 100},,South Korea\n"  # nor is a 100-character string
+    )
+    shows, report = load_shows(shows_file(tmp_path, body))
+    assert [s.show_id for s in shows] == ["a"]
+    assert shows[0].directors == ("Park Director", "Choi Co") and shows[0].writers == ("Writer One",)
+    assert shows[0].country == "South Korea" and shows[0].crew == ("Park Director", "Choi Co", "Writer One")
+    reasons = {p.line: p.reason for p in report.problems}
+    assert "directors: '12345' is not a name" in reasons[3] and "directors" in reasons[4]
+
+
+def _write_csv(path, header, rows):
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_the_mdl_import_maps_crew_keeps_south_korea_and_normalizes_networks(tmp_path):
+    from recommender.importers import import_mdl
+
+    header = ["mdl_id", "title", "country", "year", "episodes", "duration_min", "original_network", "genres", "tags",
+              "main_cast", "also_known_as", "native_title", "synopsis", "watchers", "director", "screenwriter"]
+    titles = _write_csv(tmp_path / "titles.csv", header, [
+        ["1", "Seoul Story", "South Korea", "2020", "8", "45", "jTBC", "Romance", "Friends To Lovers", "Kim A|Lee B",
+         "", "서울", "Two friends.", "100", "Park Dir, Choi Dir", "Writer Kim"],
+        ["2", "Tokyo Story", "Japan", "2020", "10", "45", "Fuji TV", "Drama", "", "Sato", "", "東京", "A story.", "50", "Ito", ""],
+    ])
+    import_mdl(titles, None, tmp_path / "out")
+    shows, _ = load_shows(tmp_path / "out" / "shows.csv", strict=True)
+    assert [s.title for s in shows] == ["Seoul Story"]  # the default keeps the K-dramas the README's workflow wants
+    show = shows[0]
+    assert show.network == "JTBC" and show.country == "South Korea"
+    assert show.directors == ("Park Dir", "Choi Dir") and show.writers == ("Writer Kim",)
+    import_mdl(titles, None, tmp_path / "all", country=None)
+    assert len(load_shows(tmp_path / "all" / "shows.csv")[0]) == 2
+
+
+def test_the_kaggle_import_maps_python_list_crew(tmp_path):
+    from recommender.importers import import_kaggle
+
+    header = ["kdrama_id", "drama_name", "year", "director", "screenwriter", "country", "tot_eps", "duration", "org_net",
+              "synopsis", "pop"]
+    dramas = _write_csv(tmp_path / "korean_drama.csv", header, [
+        ["k1", "Busan Nights", "2021", "['Jung Dir', 'Han Dir']", "['Writer Lee']", "South Korea", "12", "3600", "tvn",
+         "Nights in Busan.", "10"],
+    ])
+    import_kaggle(dramas, tmp_path / "out")
+    [show], _ = load_shows(tmp_path / "out" / "shows.csv", strict=True)
+    assert show.directors == ("Jung Dir", "Han Dir") and show.writers == ("Writer Lee",)
+    assert show.network == "tvN" and show.episode_minutes == 60 and show.country == "South Korea"

@@ -18,8 +18,8 @@ from recommender.evaluation import (
 )
 from tests.conftest import need_shared, write_csv
 
-TARGET_NDCG = 0.27
-TARGET_HIT = 0.66
+TARGET_NDCG = 0.315  # issue 13 (dev truth, default settings); measured 0.321
+TARGET_HIT = 0.74  # measured 0.746
 
 
 # ---- metrics by hand ---------------------------------------------------------------------
@@ -103,11 +103,11 @@ def mdl_quality(tmp_path_factory):
     import_mdl(folder / "titles.csv", folder / "reviews.csv", out, country="South Korea")
     shows, reviews, _ = load_inputs(out / "shows.csv", [out / "reviews.jsonl"])
     model = Recommender().fit(shows, reviews)
-    ids = [s.show_id for s in model.shows_]
+    ids = [s.show_id for s in model.catalog.shows]
     truth = load_truth(folder / "recommendations_dev.csv", set(ids))
 
     def top10(seed: int) -> list[int]:  # the guard needs the top 10 only; MRR (top 100) is not asserted
-        return [model.index_[r.show_id] for r in model.similar(ids[seed], k=10)]
+        return [model.catalog.position(r.show_id) for r in model.similar(ids[seed], k=10)]
 
     [metrics] = evaluate_rankers({"engine": top10}, ids, truth)
     return metrics
@@ -127,4 +127,4 @@ def test_default_engine_meets_the_quality_target(mdl_quality):
 def test_no_fold_collapses(mdl_quality):
     # the mean could hide a bad slice of seeds; each fold must stay well clear of the baselines (~0.11)
     for fold in fold_metrics(mdl_quality, 5):
-        assert fold["ndcg@10"] >= 0.2, fold
+        assert fold["ndcg@10"] >= 0.25, fold

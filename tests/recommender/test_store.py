@@ -112,7 +112,7 @@ def test_retrain_runs_feed_reviews_waiting(store):
 
 def test_a_run_whose_process_is_gone_reads_as_interrupted(tmp_path):
     store = ReviewStore(tmp_path / "reviews.sqlite3")
-    store._write("INSERT INTO retrain_runs (started_at, outcome, pid) VALUES ('2025-01-01', 'running', 999999999)")
+    store._rows("INSERT INTO retrain_runs (started_at, outcome, pid) VALUES ('2025-01-01', 'running', 999999999)")
     last = store.last_run()
     assert last.outcome == "interrupted" and "stopped before the retrain finished" in last.error
     store.close()
