@@ -285,10 +285,7 @@ class Recommender:
         self._check()
         query = Query.build(**options) if query is None else (query.with_(**options) if options else query)
         self.filters_.check(query)
-        resolutions = [self.resolve(name, field="like") for name in query.like]
-        seed_rows = list(dict.fromkeys(self.index_[r.show_id] for r in resolutions))
-        unlike_rows = [self._exact(name, "unlike") for name in query.unlike]
-        banned = seed_rows + unlike_rows + [self._exact(name, "exclude") for name in query.exclude]
+        resolutions, seed_rows, unlike_rows, banned = self._named_rows(query)
         notes = [r.note() for r in resolutions if r.ambiguous]
         wish, _ = strip_negated(query.text)  # "not a love triangle": word matching must not reward it
         with _single_threaded_blas():
@@ -303,11 +300,19 @@ class Recommender:
         total = int(mask.sum())
         page = self._rank(scores, mask, query, query_row)[query.offset: query.offset + query.k]
         results = [self._result(i, scores[i], seed_rows, query_row, extras) for i in page]
-        empty = self._blame(query, banned) if not total else ""
+        empty = self._blame(query) if not total else ""
         return Page(results=results, total=total, seeds=[r.show for r in resolutions], resolutions=resolutions,
                     query=query, notes=notes, empty_reason=empty)
 
     # ---- query steps ------------------------------------------------------------------------
+    def _named_rows(self, query: Query) -> tuple[list[Resolution], list[int], list[int], list[int]]:
+        """(seed resolutions, seed rows, unliked rows, every row that may not appear) for the shows a query names."""
+        resolutions = [self.resolve(name, field="like") for name in query.like]
+        seed_rows = list(dict.fromkeys(self.index_[r.show_id] for r in resolutions))
+        unlike_rows = [self._exact(name, "unlike") for name in query.unlike]
+        banned = seed_rows + unlike_rows + [self._exact(name, "exclude") for name in query.exclude]
+        return resolutions, seed_rows, unlike_rows, banned
+
     def _exact(self, name: str, field: str) -> int:
         """A listed show (unlike, exclude) resolves exactly: no fuzzy matching for lists a client may make long."""
         ids = self.catalog_.exact(name)
@@ -345,7 +350,7 @@ class Recommender:
             return self._mmr(chosen, scores, query.mmr, need)
         return self._top(candidates, scores, need)
 
-    def _blame(self, query: Query, banned: list[int]) -> str:
+    def _blame(self, query: Query) -> str:
         """Which filters emptied the list: each one that alone passes nothing, else their combination."""
         used = query.filters_in_use
         if not used:
@@ -415,11 +420,7 @@ class Recommender:
 
     def _scores(self, like: list[int], unlike: list[int], text_row: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Blended score of every show, the (unweighted) query row, and the weighted extra signals."""
-        query = text_row.copy()
-        if like:
-            query += self._mean_rows(like)
-        if unlike:
-            query -= self.query_config_.unlike_weight * self._mean_rows(unlike)
+        query = self._query_row(like, unlike, text_row)
         weighted = query * self.weight_row
         nonzero = np.flatnonzero(weighted)
         # only the query's own columns are touched: cost follows the seed, not the vocabulary
@@ -476,6 +477,15 @@ class Recommender:
             out["genre_miss"] = -(~shared).astype(np.float32)
         return out
 
+    def _query_row(self, like: list[int], unlike: list[int], text_row: np.ndarray) -> np.ndarray:
+        """The query in the stacked space: the wish, plus the mean liked row, minus the unliked ones."""
+        query = text_row.copy()
+        if like:
+            query += self._mean_rows(like)
+        if unlike:
+            query -= self.query_config_.unlike_weight * self._mean_rows(unlike)
+        return query
+
     def score_parts(self, query: Query) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Every signal's unweighted value for every show, and the candidate mask, for one query.
 
@@ -483,13 +493,8 @@ class Recommender:
         ``sum(weights[name] * parts[name])`` over the parts.
         """
         self._check()
-        seed_rows = [self.index_[self.resolve(name, field="like").show_id] for name in query.like]
-        unlike_rows = [self._exact(name, "unlike") for name in query.unlike]
-        query_row = self._text_query(strip_negated(query.text)[0])
-        if seed_rows:
-            query_row += self._mean_rows(seed_rows)
-        if unlike_rows:
-            query_row -= self.query_config_.unlike_weight * self._mean_rows(unlike_rows)
+        _, seed_rows, unlike_rows, banned = self._named_rows(query)
+        query_row = self._query_row(seed_rows, unlike_rows, self._text_query(strip_negated(query.text)[0]))
         parts = {}
         for name in SPARSE_BLOCKS:
             start, end = self.offsets_[name]
@@ -498,7 +503,6 @@ class Recommender:
         parts.update(self._extra_parts(seed_rows, unlike_rows, query_row, EXTRA_SIGNALS))
         numeric = self.features_.numeric
         parts.update({name: numeric[name].astype(np.float32) for name in ("popularity", "rating") if name in numeric})
-        banned = seed_rows + unlike_rows + [self._exact(name, "exclude") for name in query.exclude]
         return parts, self._mask(query, seed_rows, banned)
 
     # ---- ranking ---------------------------------------------------------------------------

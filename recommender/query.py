@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .catalog import split_list
@@ -75,7 +75,6 @@ class Query:
     countries: tuple[str, ...] = ()
     mmr: float | None = None
     include_franchise: bool = True
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in _LISTS:
@@ -95,7 +94,7 @@ class Query:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(options) - known)
         if unknown:
-            raise InvalidQueryError(unknown[0], f"unknown query option {unknown[0]!r}; known: {', '.join(sorted(known - {'extra'}))}")
+            raise InvalidQueryError(unknown[0], f"unknown query option {unknown[0]!r}; known: {', '.join(sorted(known))}")
         return cls(**{k: v for k, v in options.items() if v is not None or k in ("mmr",)})
 
     def with_(self, **changes: Any) -> Query:
