@@ -174,7 +174,8 @@ class Recommender:
         A show close to everything is weak evidence of being close to *this* seed: the ``hub``
         signal subtracts it. Computed in batches of rows (O(N) memory kept, never N x N); above
         ``TrainConfig.hub_exact_shows`` against a fixed random sample of columns, taking the
-        same top share of them.
+        same top share of them. It is measured with the weights in force at fit time, and only when
+        ``hub`` is weighted then: ``with_query_config`` later re-weighs it but cannot create it.
         """
         n, config = len(self.shows_), self.train_config_
         weights = self.query_config_.weights
