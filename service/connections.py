@@ -30,12 +30,18 @@ from functools import cache
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["ConnectionLimits", "GuardedH11Protocol", "connection_limits"]
+__all__ = ["ConnectionLimits", "GuardedH11Protocol", "accept_batch", "connection_limits", "effective_cap", "listen_backlog"]
 
 log = logging.getLogger("uvicorn.error")
 
 FD_RESERVE = 64  # descriptors left for the model file, the review store, logs and the listening sockets
-ACCEPT_BATCH = 128  # the listen backlog: asyncio accepts up to this many sockets before a protocol sees one
+ACCEPT_BATCH = 128  # the listen backlog, and how many sockets asyncio accepts per wake-up
+# asyncio's accept pipeline: sockets accepted in one loop iteration get their transport in the next
+# and reach ``connection_made`` (where the cap acts) in the one after; a socket the cap closes is
+# released one iteration later again. Up to three batches can hold descriptors before the cap sees
+# them, so the cap leaves room for three (measured: 300 sockets at once under a 256-file limit with
+# room for one batch hit EMFILE, and asyncio then stops accepting for a second, /health included)
+ACCEPT_PIPELINE = 3
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,13 @@ class ConnectionLimits:
     header_timeout: float
     body_timeout: float
     max_connections: int
+
+
+def accept_batch(file_limit: int | None) -> int:
+    """The listen backlog: 128, smaller when the file limit cannot hold three such batches and a cap of as many."""
+    if file_limit is None:
+        return ACCEPT_BATCH
+    return max(8, min(ACCEPT_BATCH, (file_limit - FD_RESERVE) // (ACCEPT_PIPELINE + 1)))
 
 
 def _file_limit() -> int | None:
@@ -55,10 +68,16 @@ def _file_limit() -> int | None:
 
 
 def effective_cap(wanted: int, file_limit: int | None) -> int:
-    """``wanted``, lowered so that a full accept batch on top of the cap still fits in the file limit."""
+    """``wanted``, lowered so that the accept pipeline's batches on top of the cap still fit in the file limit."""
     if file_limit is None:
         return wanted
-    return max(8, min(wanted, file_limit - FD_RESERVE - ACCEPT_BATCH))
+    pipeline = ACCEPT_PIPELINE * accept_batch(file_limit)
+    return max(8, min(wanted, file_limit - FD_RESERVE - pipeline))
+
+
+def listen_backlog() -> int:
+    """The backlog `kdrama serve` passes to uvicorn for this process's file limit (workers inherit it)."""
+    return accept_batch(_file_limit())
 
 
 @cache

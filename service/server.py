@@ -11,7 +11,7 @@ import copy
 from inspect import signature
 from typing import Any
 
-from .connections import ACCEPT_BATCH
+from .connections import listen_backlog
 
 __all__ = ["log_config", "run", "uvicorn_options"]
 
@@ -38,7 +38,7 @@ def uvicorn_options(host: str, port: int, workers: int, log_level: str) -> dict[
 
     options: dict[str, Any] = {
         "factory": True, "host": host, "port": port, "workers": workers, "log_level": log_level,
-        "http": PROTOCOL, "log_config": log_config(), "backlog": ACCEPT_BATCH,
+        "http": PROTOCOL, "log_config": log_config(), "backlog": listen_backlog(),
         "timeout_keep_alive": 5,  # idle keep-alive sockets: uvicorn's own timer (read deadlines are the guard's)
     }
     # uvicorn kills a worker that misses its 5 s health ping; importing scikit-learn and loading the

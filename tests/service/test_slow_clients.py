@@ -136,3 +136,15 @@ def test_once_per_second_drops_a_flood_and_says_how_much():
     flood._last = {k: v - 1.0 for k, v in flood._last.items()}  # a second later
     later = record()
     assert flood.filter(later) and "999 more like this" in later.getMessage()
+
+
+@pytest.mark.parametrize("file_limit", [128, 256, 300, 512, 1024, 4096, 20000])
+def test_the_cap_leaves_room_for_the_accept_pipeline(file_limit):
+    """asyncio holds up to three accept batches before the cap sees them: cap + 3 batches + reserve fit."""
+    from service.connections import ACCEPT_PIPELINE, FD_RESERVE, accept_batch, effective_cap
+
+    batch, cap = accept_batch(file_limit), effective_cap(1000, file_limit)
+    assert 8 <= batch <= 128 and 8 <= cap <= 1000
+    assert cap + ACCEPT_PIPELINE * batch + FD_RESERVE <= file_limit, (cap, batch)
+    if file_limit >= FD_RESERVE + 4 * 128 + 1000:  # plenty of descriptors: nothing lowered
+        assert (batch, cap) == (128, 1000)
