@@ -29,7 +29,7 @@ from .errors import InvalidQueryError, NotFittedError, UnknownShowError
 from .features import build_features, numeric_similarity
 from .filters import Filters
 from .query import Query
-from .reasons import Explainer
+from .reasons import Explainer, SeedContext
 from .titles import Catalog, Resolution, franchise_key
 from .tropes import strip_negated, tag_text
 
@@ -300,7 +300,8 @@ class Recommender:
         mask = self._mask(query, seed_rows, banned)
         total = int(mask.sum())
         page = self._rank(scores, mask, query, query_row)[query.offset: query.offset + query.k]
-        results = [self._result(i, scores[i], seed_rows, query_row, extras) for i in page]
+        context = self.explainer_.context(seed_rows, query_row)
+        results = [self._result(i, scores[i], context, extras) for i in page]
         empty = self._blame(query) if not total else ""
         return Page(results=results, total=total, seeds=[r.show for r in resolutions], resolutions=resolutions,
                     query=query, notes=notes, empty_reason=empty)
@@ -524,21 +525,26 @@ class Recommender:
         used = max(sum(self.query_config_.weights.get(n, 0) > 0 for n in SPARSE_BLOCKS), 1)
         similarity = (vectors @ vectors.T).toarray() / used  # each block is L2-normalized: a mean cosine
         relevance = scores[pool]
+        # greedy: each step adds the pool member with the best relevance-minus-redundancy; the
+        # redundancy of every member is its running max similarity to what is picked (one column
+        # per step, instead of re-reading the picked block); ties go to the earlier pool member
+        penalty = np.zeros(len(pool))
+        open_ = np.ones(len(pool), dtype=bool)
         picked: list[int] = []
-        left = list(range(len(pool)))
-        while left and len(picked) < need:
-            penalty = similarity[np.ix_(left, picked)].max(axis=1) if picked else np.zeros(len(left))
-            value = lam * relevance[left] - (1 - lam) * penalty
-            best = left[int(np.argmax(value))]
+        while len(picked) < min(need, len(pool)):
+            value = lam * relevance - (1 - lam) * penalty
+            value[~open_] = -np.inf
+            best = int(np.argmax(value))
             picked.append(best)
-            left.remove(best)
+            open_[best] = False
+            np.maximum(penalty, similarity[:, best], out=penalty)
         return [pool[i] for i in picked] + ranked[len(pool):]
 
-    def _result(self, i: int, score: float, seed_rows: list[int], query: np.ndarray, extras) -> Recommendation:
+    def _result(self, i: int, score: float, context: SeedContext, extras) -> Recommendation:
         show = self.shows_[i]
         cols, values = self._row(i)
-        reasons = self.explainer_.explain(i, seed_rows, query, cols, values, self.query_config_.weights, extras,
-                                          self._later_seasons(i, seed_rows))
+        reasons = self.explainer_.explain(i, context, cols, values, self.query_config_.weights, extras,
+                                          self._later_seasons(i, list(context.seed_rows)))
         return Recommendation(
             show_id=show.show_id, title=show.title, year=show.year, episodes=show.episodes,
             episode_minutes=show.episode_minutes, total_minutes=show.total_minutes, network=show.network,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from .catalog import Show, person_key
 from .titles import franchise_key
 from .tropes import trope_label
 
-__all__ = ["GENERIC_TERMS", "LENGTH_TAGS", "Explainer", "name_fragments"]
+__all__ = ["GENERIC_TERMS", "LENGTH_TAGS", "Explainer", "SeedContext", "name_fragments"]
 
 # length facts, not tropes: runtime is on every card already
 LENGTH_TAGS = frozenset({"short-series"})
@@ -87,6 +88,19 @@ def _could_be_a_theme(term: str) -> bool:
     return not (term.endswith("ly") and len(term) > 5 and term not in _NOT_ADVERBS)
 
 
+@dataclass(frozen=True)
+class SeedContext:
+    """The seeds' tags, people and franchises, and the query row: shared by every result of a query."""
+
+    seed_rows: tuple[int, ...]
+    query: np.ndarray
+    tags: frozenset[str]
+    cast: frozenset[str]
+    crew: frozenset[str]
+    franchises: frozenset[str]
+    edges: np.ndarray  # each block's (start, end) column, flattened: one searchsorted per result
+
+
 class Explainer:
     """Turns one result's row into reasons: shared tropes, terms, cast, crew, franchise, components."""
 
@@ -102,37 +116,43 @@ class Explainer:
         self.crew_keys = [{person_key(c): c for c in s.crew} for s in self.shows]
         self.franchise = [franchise_key(s.title) for s in self.shows]
 
-    def explain(self, i: int, seed_rows: list[int], query: np.ndarray, cols: np.ndarray, values: np.ndarray,
+    def context(self, seed_rows: list[int], query: np.ndarray) -> SeedContext:
+        """What every result of one query is compared with: built once per query, not once per result."""
+        if seed_rows:
+            tags = frozenset().union(*(self.show_tags[s] for s in seed_rows))
+        else:
+            start, end = self.offsets["tags"]
+            tags = frozenset(self.tag_names[j] for j in np.flatnonzero(query[start:end] > 0))
+        edges = np.fromiter((edge for span in self.offsets.values() for edge in span), dtype=np.int64)
+        return SeedContext(
+            seed_rows=tuple(seed_rows), query=query, tags=tags, edges=edges,
+            cast=frozenset().union(*(self.cast_keys[s].keys() for s in seed_rows)),
+            crew=frozenset().union(*(self.crew_keys[s].keys() for s in seed_rows)),
+            franchises=frozenset(self.franchise[s] for s in seed_rows))
+
+    def explain(self, i: int, context: SeedContext, cols: np.ndarray, values: np.ndarray,
                 weights: dict[str, float], extras: dict[str, np.ndarray], also: list[str]) -> dict[str, Any]:
+        query = context.query
         products = query[cols] * values
         # every block's span in the sorted row from one searchsorted (was one call per block)
-        spans = cols.searchsorted(np.fromiter((edge for span in self.offsets.values() for edge in span), dtype=cols.dtype))
+        spans = cols.searchsorted(context.edges.astype(cols.dtype, copy=False))
         components = {}
         for k, name in enumerate(self.offsets):
             lo, hi = spans[2 * k], spans[2 * k + 1]
             components[name] = round(float(weights.get(name, 0.0) * products[lo:hi].sum()), 6) if hi > lo else 0.0
         for name, column in extras.items():
             components[name] = round(float(column.item(i)), 6)
-        tags = self.shared_tags(i, seed_rows, query)
+        tags = [t for t in self.show_tags[i] if t in context.tags and t not in LENGTH_TAGS][:MAX_TAGS]
         return {
             "shared_tags": tags,
             "tag_labels": [trope_label(t) for t in tags],
             "shared_terms": self.shared_terms(cols, values, query),
-            "shared_cast": self._shared_people(self.cast_keys, i, seed_rows),
-            "shared_crew": self._shared_people(self.crew_keys, i, seed_rows),
-            "same_franchise": any(self.franchise[i] == self.franchise[s] for s in seed_rows),
+            "shared_cast": [name for key, name in self.cast_keys[i].items() if key in context.cast],
+            "shared_crew": [name for key, name in self.crew_keys[i].items() if key in context.crew],
+            "same_franchise": self.franchise[i] in context.franchises,
             "also_in_franchise": also,
             "components": components,
         }
-
-    def shared_tags(self, i: int, seed_rows: list[int], query: np.ndarray) -> list[str]:
-        mine = self.show_tags[i]
-        if seed_rows:
-            wanted = set().union(*(self.show_tags[s] for s in seed_rows))
-        else:
-            start, end = self.offsets["tags"]
-            wanted = {self.tag_names[j] for j in np.flatnonzero(query[start:end] > 0)}
-        return [t for t in mine if t in wanted and t not in LENGTH_TAGS][:MAX_TAGS]
 
     def shared_terms(self, cols: np.ndarray, values: np.ndarray, query: np.ndarray) -> list[str]:
         start, end = self.offsets["text"]
@@ -146,8 +166,3 @@ class Explainer:
         order = np.lexsort((cols, -overlap))[:MAX_TERMS]
         strongest = overlap[order[0]]
         return [str(self.terms[cols[j] - start]) for j in order if overlap[j] >= MIN_TERM_SHARE * strongest]
-
-    @staticmethod
-    def _shared_people(keys: list[dict[str, str]], i: int, seed_rows: list[int]) -> list[str]:
-        wanted = set().union(*(keys[s].keys() for s in seed_rows)) if seed_rows else set()
-        return [name for key, name in keys[i].items() if key in wanted]
