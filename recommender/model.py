@@ -309,7 +309,7 @@ class Recommender:
     # ---- query steps ------------------------------------------------------------------------
     def _named_rows(self, query: Query) -> tuple[list[Resolution], list[int], list[int], list[int]]:
         """(seed resolutions, seed rows, unliked rows, every row that may not appear) for the shows a query names."""
-        resolutions = [self.resolve(name, field="like") for name in query.like]
+        resolutions = self.catalog_.resolve_all(query.like, field="like")  # misspelled seeds: one fuzzy batch
         seed_rows = list(dict.fromkeys(self.index_[r.show_id] for r in resolutions))
         unlike_rows = [self._exact(name, "unlike") for name in query.unlike]
         banned = seed_rows + unlike_rows + [self._exact(name, "exclude") for name in query.exclude]

@@ -81,3 +81,21 @@ def test_normalize_and_franchise_keys():
     assert normalize_title("Soundtrack No. 1") == "soundtrack 1"
     assert franchise_key("Soundtrack #2") == franchise_key("Soundtrack #1") == "soundtrack"
     assert franchise_key("Kingdom: Ashin of the North") == "kingdom"
+
+
+def test_resolve_all_batches_fuzzy_matching_with_the_same_answers(catalog):
+    """Several names at once (one rapidfuzz cdist for the misspelled ones) answer as resolve() does, name by name."""
+    names = ["Sountrack #1", "st2", "Strong Woman Do Bong Son", "Signl", "W", "Guardian The Lonely and Great Gd"]
+    batch = catalog.resolve_all(names, field="like")
+    one_by_one = [catalog.resolve(name, field="like") for name in names]
+    assert [(r.show_id, r.how) for r in batch] == [(r.show_id, r.how) for r in one_by_one]
+    assert [r.show_id for r in batch] == ["st1", "st2", "bong", "sig", "w1", "gob"]
+    assert [r.how for r in batch][:4] == ["fuzzy", "id", "fuzzy", "fuzzy"]
+
+
+def test_resolve_all_raises_for_the_first_name_that_names_no_show(catalog):
+    with pytest.raises(UnknownShowError) as caught:
+        catalog.resolve_all(["Signal", "Zzqx Unheard Of", "Another Unknown Thing"], field="like")
+    assert caught.value.field == "like" and "Zzqx Unheard Of" in str(caught.value)
+    with pytest.raises(UnknownShowError):
+        catalog.resolve_all(["Sountrack #1"], fuzzy=False)
