@@ -14,19 +14,23 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from .catalog import Review, Show, person_key
 from .config import TrainConfig
+from .encoders import TagEncoder, TermEncoder
 from .reasons import name_fragments
 from .titles import normalize_title
 from .tropes import tag_text
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+# scikit-learn is imported by the functions that fit (training), never at module import: loading a
+# model and answering a query use the plain-array encoders of recommender/encoders.py
 
 __all__ = ["FeatureSet", "TitleMasker", "build_features", "is_comparison", "numeric_similarity"]
 
@@ -114,14 +118,13 @@ class FeatureSet:
     """The fitted blocks: matrices with one L2-normalized row per show, plus what made them."""
 
     blocks: dict[str, sp.csr_matrix]
-    text_vectorizer: TfidfVectorizer
-    tag_vectorizer: DictVectorizer
-    tag_idf: TfidfTransformer
+    text_encoder: TermEncoder
+    tag_encoder: TagEncoder
     show_tags: list[tuple[str, ...]]  # effective tags: catalog tags + well-attested text tropes
     numeric: dict[str, np.ndarray]
     dense: dict[str, np.ndarray] = field(default_factory=dict)  # LSA rows, L2-normalized float32 (N x d)
     mentions: sp.csr_matrix | None = None  # N x N, log(1 + times either show's reviews name the other)
-    synopsis_vectorizer: TfidfVectorizer | None = None
+    synopsis_encoder: TermEncoder | None = None
     name_terms: np.ndarray | None = None  # per text term: True where it is a piece of a person's name (reasons.py)
 
 
@@ -162,6 +165,8 @@ def _truncate_rows(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
         cols.append(idx)
         vals.append(data)
     out = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=matrix.shape)
+    from sklearn.preprocessing import normalize
+
     return normalize(out)
 
 
@@ -179,6 +184,10 @@ def tag_counts(show: Show, text: str, config: TrainConfig) -> tuple[dict[str, fl
 
 
 def _binary_block(values: list[tuple[str, ...]], prefix: str) -> sp.csr_matrix:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.preprocessing import normalize
+
     vectorizer = DictVectorizer()
     rows = [{f"{prefix}={v.casefold()}": 1.0 for v in vals} for vals in values]
     matrix = vectorizer.fit_transform(rows)
@@ -232,11 +241,16 @@ def _lsa(matrix: sp.csr_matrix, config: TrainConfig) -> np.ndarray | None:
     components = min(config.lsa_components, n_rows - 1, n_cols - 1)
     if n_rows < config.min_lsa_shows or components < 2:
         return None
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
     svd = TruncatedSVD(components, algorithm="randomized", n_iter=3, random_state=0)
     return normalize(svd.fit_transform(matrix)).astype(np.float32)
 
 
 def _text_vectorizer(config: TrainConfig, n_docs: int, max_terms: int | None = None) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     min_df = min(config.min_df, n_docs)
     return TfidfVectorizer(
         sublinear_tf=True,
@@ -254,6 +268,8 @@ def _fit_text(documents: list[str], config: TrainConfig) -> tuple[TfidfVectorize
     try:
         matrix = vectorizer.fit_transform(documents)
     except ValueError:  # no usable words at all (a tiny or text-less catalog)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vectorizer = TfidfVectorizer(min_df=1, token_pattern=r"(?u)\b\w+\b", dtype=np.float32)
         matrix = vectorizer.fit_transform([d or "empty" for d in documents])
     return vectorizer, matrix
@@ -261,6 +277,10 @@ def _fit_text(documents: list[str], config: TrainConfig) -> tuple[TfidfVectorize
 
 def build_features(shows: list[Show], reviews: list[Review], config: TrainConfig, progress=None) -> FeatureSet:
     """Fit every block on the catalog."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.preprocessing import normalize
+
     say = progress or (lambda message: None)
     names = [(name, i) for i, s in enumerate(shows) for name in (s.title, *s.aliases)]
     masker = TitleMasker([name for name, _ in names], [i for _, i in names])
@@ -306,8 +326,22 @@ def build_features(shows: list[Show], reviews: list[Review], config: TrainConfig
     }
     say("finding name fragments in the vocabulary")
     name_terms = name_fragments(documents, list(vectorizer.get_feature_names_out()), shows)
-    return FeatureSet(blocks, vectorizer, tag_vectorizer, tag_idf, show_tags, _numeric(shows, reviews, config),
-                      dense=dense, mentions=mentions, synopsis_vectorizer=synopsis_vectorizer, name_terms=name_terms)
+    return FeatureSet(blocks, TermEncoder.from_sklearn(vectorizer), TagEncoder.from_sklearn(tag_vectorizer, tag_idf),
+                      show_tags, _numeric(shows, reviews, config), dense=dense, mentions=mentions,
+                      synopsis_encoder=TermEncoder.from_sklearn(synopsis_vectorizer), name_terms=name_terms)
+
+
+def upgrade_feature_set(features: FeatureSet) -> None:
+    """A model saved before the plain-array encoders holds scikit-learn vectorizers: convert them in place.
+
+    Such a file still loads (it needs scikit-learn's import, as before); a retrained one does not.
+    """
+    old = features.__dict__
+    if "text_vectorizer" in old:
+        old["text_encoder"] = TermEncoder.from_sklearn(old.pop("text_vectorizer"))
+        synopsis = old.pop("synopsis_vectorizer", None)
+        old["synopsis_encoder"] = None if synopsis is None else TermEncoder.from_sklearn(synopsis)
+        old["tag_encoder"] = TagEncoder.from_sklearn(old.pop("tag_vectorizer"), old.pop("tag_idf"))
 
 
 def _people_block(people: list[tuple[str, ...]], prefix: str) -> sp.csr_matrix:

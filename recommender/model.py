@@ -21,12 +21,11 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from .catalog import Review, Show
 from .config import QueryConfig, TrainConfig
 from .errors import InvalidQueryError, NotFittedError, UnknownShowError
-from .features import build_features, numeric_similarity
+from .features import build_features, numeric_similarity, upgrade_feature_set
 from .filters import Filters
 from .query import Query
 from .reasons import Explainer, SeedContext
@@ -143,11 +142,11 @@ class Recommender:
         self.features_ = features
         self.n_reviews_ = len(reviews)
         self.review_counts_ = np.bincount([self.index_[r.show_id] for r in reviews], minlength=len(shows))
-        self.tag_names_ = [n.split("=", 1)[1] for n in features.tag_vectorizer.get_feature_names_out()]
+        self.tag_names_ = [n.split("=", 1)[1] for n in features.tag_encoder.names()]
         self._fit_franchises()
         self._stack()
         self.hubness_ = self._fit_hubness(progress)
-        terms = features.text_vectorizer.get_feature_names_out()
+        terms = features.text_encoder.terms()
         blocked = features.name_terms if features.name_terms is not None else np.zeros(len(terms), dtype=bool)
         self.explainer_ = Explainer(shows, features.show_tags, terms, blocked, self.offsets_, self.tag_names_)
         features.name_terms = None  # the explainer keeps what it needs
@@ -368,15 +367,14 @@ class Recommender:
         if not text.strip():
             return row
         features = self.features_
-        for name, vectorizer in (("text", features.text_vectorizer), ("synopsis", features.synopsis_vectorizer)):
-            if vectorizer is not None:
+        for name, encoder in (("text", features.text_encoder), ("synopsis", features.synopsis_encoder)):
+            if encoder is not None:
                 start, end = self.offsets_[name]
-                row[start:end] = normalize(vectorizer.transform([text])).toarray()[0]
+                row[start:end] = encoder.encode(text)
         found = {f"tag={slug}": 1.0 for slug in tag_text(text)}
         if found:
-            tags = features.tag_idf.transform(features.tag_vectorizer.transform([found]))
             start, end = self.offsets_["tags"]
-            row[start:end] = normalize(tags).toarray()[0]
+            row[start:end] = features.tag_encoder.encode(found)
         return row
 
     @cached_property
@@ -405,6 +403,8 @@ class Recommender:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        if "features_" in state:
+            upgrade_feature_set(state["features_"])
         if "stacked_" in state:
             self.stacked_t_ = self.stacked_.T.tocsr()
 

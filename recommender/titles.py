@@ -140,10 +140,10 @@ class Catalog:
         keys = [normalize_title(queries[k]) for k in misses]
         if fuzzy and any(keys):
             scores = process.cdist(keys, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, dtype=np.float64)
-            for k, key, row in zip(misses, keys, scores):
+            for k, key, row in zip(misses, keys, scores, strict=True):
                 if key:
                     found[k] = self._fuzzy_pick(row)
-        for query, hit in zip(queries, found):
+        for query, hit in zip(queries, found, strict=True):
             if hit is None:
                 query = (query or "").strip()
                 raise UnknownShowError(query, len(self.shows), self.suggest(query), field=field)
