@@ -136,17 +136,19 @@ class Explainer:
         products = query[cols] * values
         # every block's span in the sorted row from one searchsorted (was one call per block)
         spans = cols.searchsorted(context.edges.astype(cols.dtype, copy=False))
-        components = {}
+        components, text_span = {}, (0, 0)
         for k, name in enumerate(self.offsets):
-            lo, hi = spans[2 * k], spans[2 * k + 1]
+            lo, hi = int(spans[2 * k]), int(spans[2 * k + 1])
             components[name] = round(float(weights.get(name, 0.0) * products[lo:hi].sum()), 6) if hi > lo else 0.0
+            if name == "text":
+                text_span = (lo, hi)
         for name, column in extras.items():
             components[name] = round(float(column.item(i)), 6)
         tags = [t for t in self.show_tags[i] if t in context.tags and t not in LENGTH_TAGS][:MAX_TAGS]
         return {
             "shared_tags": tags,
             "tag_labels": [trope_label(t) for t in tags],
-            "shared_terms": self.shared_terms(cols, values, query),
+            "shared_terms": self._strongest_terms(cols[text_span[0]:text_span[1]], products[text_span[0]:text_span[1]]),
             "shared_cast": [name for key, name in self.cast_keys[i].items() if key in context.cast],
             "shared_crew": [name for key, name in self.crew_keys[i].items() if key in context.crew],
             "same_franchise": self.franchise[i] in context.franchises,
@@ -154,11 +156,9 @@ class Explainer:
             "components": components,
         }
 
-    def shared_terms(self, cols: np.ndarray, values: np.ndarray, query: np.ndarray) -> list[str]:
-        start, end = self.offsets["text"]
-        lo, hi = np.searchsorted(cols, (start, end))
-        cols = cols[lo:hi]
-        overlap = values[lo:hi] * query[cols]
+    def _strongest_terms(self, cols: np.ndarray, overlap: np.ndarray) -> list[str]:
+        """Of the text block's columns and their overlap with the query (products already taken)."""
+        start = self.offsets["text"][0]
         keep = (overlap > 0) & self.showable[cols - start]
         if not keep.any():
             return []
