@@ -300,7 +300,9 @@ class Recommender:
         total = int(mask.sum())
         page = self._rank(scores, mask, query, query_row)[query.offset: query.offset + query.k]
         context = self.explainer_.context(seed_rows, query_row)
-        results = [self._result(i, scores[i], context, extras) for i in page]
+        at = {name: values[page].tolist() for name, values in extras.items()}  # each signal read once for the page
+        results = [self._result(i, scores[i], context, {name: column[j] for name, column in at.items()})
+                   for j, i in enumerate(page)]
         empty = self._blame(query) if not total else ""
         return Page(results=results, total=total, seeds=[r.show for r in resolutions], resolutions=resolutions,
                     query=query, notes=notes, empty_reason=empty)
@@ -540,7 +542,7 @@ class Recommender:
             np.maximum(penalty, similarity[:, best], out=penalty)
         return [pool[i] for i in picked] + ranked[len(pool):]
 
-    def _result(self, i: int, score: float, context: SeedContext, extras) -> Recommendation:
+    def _result(self, i: int, score: float, context: SeedContext, extras: dict[str, float]) -> Recommendation:
         show = self.shows_[i]
         cols, values = self._row(i)
         reasons = self.explainer_.explain(i, context, cols, values, self.query_config_.weights, extras,

@@ -131,24 +131,27 @@ class Explainer:
             franchises=frozenset(self.franchise[s] for s in seed_rows))
 
     def explain(self, i: int, context: SeedContext, cols: np.ndarray, values: np.ndarray,
-                weights: dict[str, float], extras: dict[str, np.ndarray], also: list[str]) -> dict[str, Any]:
+                weights: dict[str, float], extras: dict[str, float], also: list[str]) -> dict[str, Any]:
+        """One result's reasons; ``extras`` holds this result's value of each weighted extra signal."""
         query = context.query
         products = query[cols] * values
-        # every block's span in the sorted row from one searchsorted (was one call per block)
-        spans = cols.searchsorted(context.edges.astype(cols.dtype, copy=False))
-        components, text_span = {}, (0, 0)
+        # every block's span in the sorted row from one searchsorted, every block's sum from one
+        # cumulative sum (was one searchsorted and one sum per block)
+        spans = cols.searchsorted(context.edges.astype(cols.dtype, copy=False)).tolist()
+        running = np.concatenate(([0.0], np.cumsum(products, dtype=np.float64))).tolist()
+        components, text_span = {}, slice(0, 0)
         for k, name in enumerate(self.offsets):
-            lo, hi = int(spans[2 * k]), int(spans[2 * k + 1])
-            components[name] = round(float(weights.get(name, 0.0) * products[lo:hi].sum()), 6) if hi > lo else 0.0
+            lo, hi = spans[2 * k], spans[2 * k + 1]
+            components[name] = round(weights.get(name, 0.0) * (running[hi] - running[lo]), 6) if hi > lo else 0.0
             if name == "text":
-                text_span = (lo, hi)
-        for name, column in extras.items():
-            components[name] = round(float(column.item(i)), 6)
+                text_span = slice(lo, hi)
+        for name, value in extras.items():
+            components[name] = round(value, 6)
         tags = [t for t in self.show_tags[i] if t in context.tags and t not in LENGTH_TAGS][:MAX_TAGS]
         return {
             "shared_tags": tags,
             "tag_labels": [trope_label(t) for t in tags],
-            "shared_terms": self._strongest_terms(cols[text_span[0]:text_span[1]], products[text_span[0]:text_span[1]]),
+            "shared_terms": self._strongest_terms(cols[text_span], products[text_span]),
             "shared_cast": [name for key, name in self.cast_keys[i].items() if key in context.cast],
             "shared_crew": [name for key, name in self.crew_keys[i].items() if key in context.crew],
             "same_franchise": self.franchise[i] in context.franchises,
