@@ -24,7 +24,21 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_serve)
 
 
+# A query is a few small products: BLAS threads only take the core another worker (or request) needs.
+# Limiting them at run time (threadpoolctl) is not enough: OpenBLAS keeps its pool threads, and with
+# --workers 2 they spun on the other core (similar under load: 293 req/s with 2 workers, 268 with 1;
+# 557 with 2 once OpenBLAS starts with one thread). Set before NumPy loads, here and in every
+# spawned worker (they inherit the environment); a value the operator set is kept.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded_blas_env() -> None:
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, "1")
+
+
 def cmd_serve(args) -> int:
+    single_threaded_blas_env()  # first: nothing below may load NumPy before it
     from recommender.errors import InvalidQueryError
 
     from .model_source import describe
