@@ -24,21 +24,31 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_serve)
 
 
-# A query is a few small products: BLAS threads only take the core another worker (or request) needs.
-# Limiting them at run time (threadpoolctl) is not enough: OpenBLAS keeps its pool threads, and with
-# --workers 2 they spun on the other core (similar under load: 293 req/s with 2 workers, 268 with 1;
-# 557 with 2 once OpenBLAS starts with one thread). Set before NumPy loads, here and in every
+# BLAS threads per worker: the cores divided among the workers. Limiting them at run time
+# (threadpoolctl) is not enough: OpenBLAS keeps its pool threads, and with --workers 2 on 2 cores
+# they spun on the core the other worker needed (similar under load: 293 req/s with 2 workers,
+# 268 with 1; 529 with 2 once each worker's OpenBLAS starts with one thread). One worker keeps both
+# (measured 286-292 req/s with 2 threads, 237-260 with 1). Set before NumPy loads, here and in every
 # spawned worker (they inherit the environment); a value the operator set is kept.
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def single_threaded_blas_env() -> None:
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def blas_threads_env(workers: int) -> int:
+    """Set the BLAS thread variables an operator left unset to cores // workers (at least 1); returns that."""
+    threads = max(1, _cores() // max(1, workers))
     for name in BLAS_THREADS:
-        os.environ.setdefault(name, "1")
+        os.environ.setdefault(name, str(threads))
+    return threads
 
 
 def cmd_serve(args) -> int:
-    single_threaded_blas_env()  # first: nothing below may load NumPy before it
     from recommender.errors import InvalidQueryError
 
     from .model_source import describe
@@ -46,6 +56,7 @@ def cmd_serve(args) -> int:
 
     if args.workers < 1:
         raise InvalidQueryError("workers", f"--workers must be at least 1, got {args.workers}")
+    blas_threads_env(args.workers)  # before anything below loads NumPy
     if args.model:
         # workers build their app from the environment, so the flag travels as KDRAMA_MODEL_PATH
         os.environ["KDRAMA_MODEL_PATH"] = str(Path(args.model).resolve())
