@@ -69,5 +69,5 @@ def cmd_serve(args) -> int:
           f"on http://{args.host}:{args.port} (docs at /docs)", file=sys.stderr, flush=True)
     from .server import run
 
-    run(args.host, args.port, args.workers, args.log_level)  # the slow-client guard and log filters: service/server.py
-    return 0
+    # the slow-client guard and log filters: service/server.py; several workers: service/supervisor.py
+    return run(args.host, args.port, args.workers, args.log_level)

@@ -48,7 +48,15 @@ def uvicorn_options(host: str, port: int, workers: int, log_level: str) -> dict[
     return options
 
 
-def run(host: str, port: int, workers: int, log_level: str) -> None:
+def run(host: str, port: int, workers: int, log_level: str) -> int:
+    """Serve until stopped; the exit code. Several workers on Linux: one SO_REUSEPORT socket each (service/supervisor.py)."""
     import uvicorn
 
-    uvicorn.run("service.app:factory", **uvicorn_options(host, port, workers, log_level))
+    from .supervisor import reuse_port_supported, serve_workers
+
+    options = uvicorn_options(host, port, workers, log_level)
+    if workers > 1 and reuse_port_supported():
+        uvicorn.Config("service.app:factory", **options)  # configures logging in this process, as uvicorn.run does
+        return serve_workers(options, host, port, workers)
+    uvicorn.run("service.app:factory", **options)
+    return 0

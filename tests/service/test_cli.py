@@ -24,13 +24,27 @@ def test_serve_is_a_kdrama_subcommand(capsys):
 def test_serve_runs_uvicorn_with_the_app_factory(model_path, monkeypatch, capsys):
     calls = []
     monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append((app, options)))
-    assert main(["serve", "--port", "8123", "--workers", "3", "--host", "0.0.0.0", "--model", str(model_path)]) == 0
+    assert main(["serve", "--port", "8123", "--host", "0.0.0.0", "--model", str(model_path)]) == 0
     app, options = calls[0]
     assert app == "service.app:factory" and options["factory"] is True
-    assert (options["host"], options["port"], options["workers"]) == ("0.0.0.0", 8123, 3)
+    assert (options["host"], options["port"], options["workers"]) == ("0.0.0.0", 8123, 1)
     # worker processes build their settings from the environment, so --model travels there
     assert os.environ["KDRAMA_MODEL_PATH"] == str(model_path.resolve())
     assert "on http://0.0.0.0:8123" in capsys.readouterr().err
+
+
+def test_serve_with_workers_runs_them_on_sockets_of_their_own(model_path, monkeypatch, capsys):
+    """Several workers on Linux go to service/supervisor.py (one SO_REUSEPORT socket each), with the same options."""
+    from service.supervisor import reuse_port_supported
+
+    calls = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append(("uvicorn", options)))
+    monkeypatch.setattr("service.supervisor.serve_workers",
+                        lambda options, host, port, count: calls.append(("supervisor", options)) or 0)
+    assert main(["serve", "--port", "8123", "--workers", "3", "--model", str(model_path)]) == 0
+    (who, options), = calls
+    assert who == ("supervisor" if reuse_port_supported() else "uvicorn")
+    assert (options["port"], options["workers"], options["http"]) == (8123, 3, "service.protocol:NoDelayGuardedProtocol")
 
 
 def test_serve_without_a_model_says_what_to_do(tmp_path, monkeypatch, capsys):

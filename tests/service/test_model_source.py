@@ -77,7 +77,7 @@ def test_a_replica_serves_the_newest_version_refuses_a_tampered_one_and_follows_
 
 
 def test_serve_database_without_a_key_or_a_model_says_so_in_one_line(pg_url, monkeypatch, capsys):
-    monkeypatch.setattr("uvicorn.run", lambda *a, **k: pytest.fail("started without a usable model"))
+    monkeypatch.setattr("service.server.run", lambda *a, **k: pytest.fail("started without a usable model"))
     assert main(["serve", "--database", pg_url]) == 2
     assert "set $KDRAMA_ARTIFACT_KEY" in capsys.readouterr().err
     monkeypatch.setenv("KDRAMA_ARTIFACT_KEY", KEY)
@@ -88,7 +88,7 @@ def test_serve_database_without_a_key_or_a_model_says_so_in_one_line(pg_url, mon
 
 def test_serve_database_passes_the_url_to_the_workers(published, pg_url, monkeypatch, capsys):
     calls = []
-    monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append(options))
+    monkeypatch.setattr("service.server.run", lambda host, port, workers, log_level: calls.append(workers) or 0)
     assert main(["serve", "--database", pg_url, "--workers", "2"]) == 0
-    assert calls and os.environ["KDRAMA_DATABASE_URL"] == pg_url
+    assert calls == [2] and os.environ["KDRAMA_DATABASE_URL"] == pg_url
     assert f"serving model {published.first}" in capsys.readouterr().err
