@@ -135,14 +135,16 @@ class Explainer:
         """One result's reasons; ``extras`` holds this result's value of each weighted extra signal."""
         query = context.query
         products = query[cols] * values
-        # every block's span in the sorted row from one searchsorted, every block's sum from one
-        # cumulative sum (was one searchsorted and one sum per block)
-        spans = cols.searchsorted(context.edges.astype(cols.dtype, copy=False)).tolist()
-        running = np.concatenate(([0.0], np.cumsum(products, dtype=np.float64))).tolist()
+        # every block's span in the sorted row from one searchsorted, and the sums of the blocks the
+        # row touches from one reduceat (the blocks are contiguous column ranges, so each non-empty
+        # block runs to the start of the next non-empty one); was one searchsorted and one sum a block
+        spans = cols.searchsorted(context.edges.astype(cols.dtype, copy=False))
+        starts, ends = spans[0::2], spans[1::2]
+        filled = ends > starts
+        sums = iter(np.add.reduceat(products, starts[filled]).tolist() if filled.any() else ())
         components, text_span = {}, slice(0, 0)
-        for k, name in enumerate(self.offsets):
-            lo, hi = spans[2 * k], spans[2 * k + 1]
-            components[name] = round(weights.get(name, 0.0) * (running[hi] - running[lo]), 6) if hi > lo else 0.0
+        for name, lo, hi, touched in zip(self.offsets, starts.tolist(), ends.tolist(), filled.tolist(), strict=True):
+            components[name] = round(weights.get(name, 0.0) * next(sums), 6) if touched else 0.0
             if name == "text":
                 text_span = slice(lo, hi)
         for name, value in extras.items():
