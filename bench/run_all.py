@@ -1,6 +1,6 @@
 """Every benchmark in one run: training scale, query cost, start-up, HTTP; then results, plot, tables.
 
-    python -m bench.run_all            # the full run (~25 min on 2 cores); `make bench`
+    python -m bench.run_all            # the full run (~9 min on 2 cores, 2026-12-01); `make bench`
     python -m bench.run_all --smoke    # tiny sizes, a minute or so (CI may run it)
 
 Writes bench/out/results.json, bench/out/tables.md and bench/out/performance.png (copied to

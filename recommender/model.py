@@ -546,14 +546,14 @@ class Recommender:
         show = self.shows_[i]
         cols, values = self._row(i)
         reasons = self.explainer_.explain(i, context, cols, values, self.query_config_.weights, extras,
-                                          self._later_seasons(i, list(context.seed_rows)))
+                                          self._later_seasons(i, context.seed_rows))
         return Recommendation(
             show_id=show.show_id, title=show.title, year=show.year, episodes=show.episodes,
             episode_minutes=show.episode_minutes, total_minutes=show.total_minutes, network=show.network,
             score=round(float(score), 6), genres=list(show.genres), summary=show.summary, reasons=reasons,
         )
 
-    def _later_seasons(self, i: int, seed_rows: list[int]) -> list[str]:
+    def _later_seasons(self, i: int, seed_rows: Sequence[int]) -> list[str]:
         """Titles of the later members of the result's franchise (none for the seed's own franchise)."""
         members = self.franchise_members_.get(int(self.franchise_codes_[i]))
         if not members or any(self.franchise_codes_[s] == self.franchise_codes_[i] for s in seed_rows):

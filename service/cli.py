@@ -24,12 +24,13 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_serve)
 
 
-# BLAS threads per worker: the cores divided among the workers. Limiting them at run time
-# (threadpoolctl) is not enough: OpenBLAS keeps its pool threads, and with --workers 2 on 2 cores
-# they spun on the core the other worker needed (similar under load: 293 req/s with 2 workers,
-# 268 with 1; 529 with 2 once each worker's OpenBLAS starts with one thread). One worker keeps both
-# (measured 286-292 req/s with 2 threads, 237-260 with 1). Set before NumPy loads, here and in every
-# spawned worker (they inherit the environment); a value the operator set is kept.
+# BLAS threads per worker: the cores divided among the workers, so that N workers never start
+# more BLAS threads than there are cores. A run-time limit (threadpoolctl) leaves OpenBLAS's pool
+# threads in place. One worker keeps both cores here (similar under load 286-292 req/s with 2
+# threads, 237-260 with 1). With 2 workers, runs with one thread each scored 529-557 req/s against
+# 293 without, but the main cause of that gap turned out to be the shared accept socket
+# (service/supervisor.py), so this setting is hygiene, not the 2-worker fix. Set before NumPy
+# loads, here and in every spawned worker (they inherit the environment); an operator's value stays.
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
